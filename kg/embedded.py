@@ -1,0 +1,250 @@
+"""The embedded store: pyoxigraph (RocksDB) in a directory on disk. pvkg's default backend.
+
+Directory layout::
+
+    <location>/oxigraph/   the pyoxigraph database
+    <location>/journal/    graph replacements in progress (staged N-Triples + a JSON record)
+
+A graph is replaced in three steps. The loader first writes and validates the complete new
+content as an N-Triples file; nothing in the store has changed yet, so a bad input leaves the store
+exactly as it was. The file is then moved into the journal with a record of the replacement, and
+only then is the old graph removed and the file bulk-loaded in its place. If the process dies
+during that step, the next read-write open finds the record and finishes the replacement: any
+later reader sees the old graph or the new one, never a mix. See
+``docs/decisions/0003-atomic-loads.md``.
+
+>>> import tempfile, pathlib
+>>> store = EmbeddedStore(pathlib.Path(tempfile.mkdtemp()) / "s")
+>>> bool(store.query("ASK { ?s ?p ?o }"))
+False
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import IO, Any
+
+from pyoxigraph import NamedNode, RdfFormat, Store
+
+from kg.binding import bind_values
+from kg.errors import QueryError, StoreError
+from kg.provenance import (
+    GRAPHS_QUERY,
+    drop_provenance_update,
+    graph_infos,
+    now_literal,
+    provenance_triples,
+    replace_provenance_update,
+)
+from kg.staging import sort_lines
+from kg.store import GraphInfo, Provenance, QueryResult, Term
+
+
+class EmbeddedStore:
+    """A pvkg store in a local directory, backed by :class:`pyoxigraph.Store`.
+
+    :param path: the store directory (created if missing, unless ``read_only``).
+    :param read_only: open the database read-only; several processes may then share it, but
+        no process may write to it at the same time.
+    :raises StoreError: if the directory holds no store (read-only) or the store is locked.
+    """
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        self.location = str(path)
+        self.read_only = read_only
+        self._db_path = path / "oxigraph"
+        self._journal = path / "journal"
+        self._store = self._open(read_only)
+        if not read_only:
+            self._replay_journal()
+
+    def _open(self, read_only: bool) -> Store:
+        try:
+            if read_only:
+                if not (self._db_path / "CURRENT").exists():
+                    raise StoreError(
+                        f"no pvkg store at {self.location} (run 'pvkg build' or give --store)"
+                    )
+                return Store.read_only(str(self._db_path))
+            self._journal.mkdir(parents=True, exist_ok=True)
+            return Store(str(self._db_path))
+        except OSError as error:
+            if isinstance(error, StoreError):
+                raise
+            raise StoreError(f"cannot open store {self.location}: {error}") from None
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        default_graphs: Sequence[NamedNode] | None = None,
+        named_graphs: Sequence[NamedNode] | None = None,
+        timeout: float | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query; see :meth:`kg.store.GraphStore.query`.
+
+        ``timeout`` is ignored here: pyoxigraph cannot interrupt a running query, so callers
+        that need a deadline run queries in worker processes (see ``server/``).
+        """
+        options: dict[str, Any] = {}
+        if default_graphs is None:
+            options["use_default_graph_as_union"] = True
+        else:
+            options["default_graph"] = list(default_graphs)
+        if named_graphs is not None:
+            options["named_graphs"] = list(named_graphs)
+        try:
+            result: QueryResult = self._store.query(bind_values(sparql, bindings or {}), **options)
+        except SyntaxError as error:
+            raise QueryError(str(error).strip()) from None
+        except OSError as error:
+            raise StoreError(f"store {self.location}: {error}") from None
+        return result
+
+    def graphs(self) -> list[GraphInfo]:
+        """The recorded named graphs with their provenance, sorted by IRI."""
+        result = self.query(GRAPHS_QUERY)
+        return graph_infos(result)  # type: ignore[arg-type]
+
+    def dataset_version(self) -> str:
+        """A 16-hex-digit hash of every graph's checksum and load time."""
+        digest = hashlib.sha256()
+        for info in self.graphs():
+            digest.update(f"{info.graph.value} {info.checksum} {info.loaded_at}\n".encode())
+        return digest.hexdigest()[:16]
+
+    def export(self, out: IO[bytes], *, graphs: Sequence[NamedNode] | None = None) -> int:
+        """Write sorted, duplicate-free N-Quads of ``graphs`` (default: all named graphs)."""
+        chosen = sorted(graphs or self._named_graphs(), key=lambda g: g.value)
+        with tempfile.TemporaryDirectory(prefix="pvkg-export-") as tmp:
+            raw = Path(tmp) / "raw.nq"
+            with raw.open("wb") as sink:
+                for graph in chosen:
+                    self._store.dump(sink, RdfFormat.N_QUADS, from_graph=graph)
+            return sort_lines(raw, out)
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def replace_graph(
+        self, graph: NamedNode, ntriples: Path, provenance: Provenance, *, optimize: bool = True
+    ) -> int:
+        """Replace ``graph`` with the staged N-Triples file; see the module docstring."""
+        self._require_writable()
+        record = self._stage(graph, ntriples, provenance)
+        count = self._apply(record)
+        self._finish(record)
+        if optimize:
+            self.optimize()
+        return count
+
+    def drop_graph(self, graph: NamedNode) -> None:
+        """Remove ``graph`` and its provenance record."""
+        self._require_writable()
+        with contextlib.suppress(OSError):
+            self._store.remove_graph(graph)
+        self._store.update(drop_provenance_update(graph))
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update in one transaction.
+
+        :raises QueryError: if the update does not parse.
+        """
+        self._require_writable()
+        try:
+            self._store.update(sparql)
+        except SyntaxError as error:
+            raise QueryError(str(error).strip()) from None
+
+    def optimize(self) -> None:
+        """Compact the database; queries right after a bulk load are much slower without it."""
+        self._require_writable()
+        self._store.optimize()
+
+    def close(self) -> None:
+        """Flush and release the database (its lock is freed when the object is collected)."""
+        if not self.read_only:
+            self._store.flush()
+        del self._store
+
+    # --- internals -------------------------------------------------------------------------
+
+    def _require_writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"store {self.location} is open read-only")
+
+    def _named_graphs(self) -> list[NamedNode]:
+        return [g for g in self._store.named_graphs() if isinstance(g, NamedNode)]
+
+    def _stage(self, graph: NamedNode, ntriples: Path, provenance: Provenance) -> Path:
+        key = hashlib.sha256(graph.value.encode()).hexdigest()[:16]
+        data = self._journal / f"{key}.nt"
+        shutil.copyfile(ntriples, data)
+        record = self._journal / f"{key}.json"
+        body = {
+            "graph": graph.value,
+            "data": data.name,
+            "provenance": {
+                **asdict(provenance),
+                "derived_from": [g.value for g in provenance.derived_from],
+            },
+        }
+        partial = record.with_suffix(".tmp")
+        partial.write_text(json.dumps(body, indent=1), encoding="utf-8")
+        partial.replace(record)
+        return record
+
+    def _apply(self, record: Path) -> int:
+        body = json.loads(record.read_text(encoding="utf-8"))
+        graph = NamedNode(body["graph"])
+        prov = body["provenance"]
+        provenance = Provenance(
+            source=prov["source"],
+            files=tuple(prov["files"]),
+            checksum=prov["checksum"],
+            loader=prov["loader"],
+            title=prov["title"],
+            derived_from=tuple(NamedNode(g) for g in prov["derived_from"]),
+        )
+        try:
+            self._store.remove_graph(graph)
+            self._store.bulk_load(
+                path=str(self._journal / body["data"]), format=RdfFormat.N_TRIPLES, to_graph=graph
+            )
+        except (OSError, SyntaxError) as error:
+            raise StoreError(
+                f"loading {graph.value} into {self.location} failed: {error}"
+            ) from None
+        count = self._count(graph)
+        meta = provenance_triples(graph, provenance, count, now_literal())
+        self._store.update(replace_provenance_update(graph, meta))
+        return count
+
+    def _finish(self, record: Path) -> None:
+        body = json.loads(record.read_text(encoding="utf-8"))
+        (self._journal / body["data"]).unlink(missing_ok=True)
+        record.unlink()
+
+    def _replay_journal(self) -> None:
+        for record in sorted(self._journal.glob("*.json")):
+            self._apply(record)
+            self._finish(record)
+        for leftover in self._journal.glob("*.tmp"):
+            leftover.unlink()
+
+    def _count(self, graph: NamedNode) -> int:
+        result = self._store.query(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+        )
+        for row in result:  # type: ignore[union-attr]
+            return int(row["n"].value)
+        return 0

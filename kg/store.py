@@ -1,0 +1,202 @@
+"""The store interface every pvkg backend implements, and how to open one.
+
+A pvkg store is an RDF dataset of named graphs, one per source and release
+(``docs/decisions/0002-graph-layout.md``). The interface is small on purpose so that an
+existing SPARQL 1.1 server can stand behind it as well as the embedded pyoxigraph store:
+
+* :meth:`GraphStore.query` runs SPARQL with variables bound to typed terms (never spliced text);
+* :meth:`GraphStore.replace_graph` swaps one named graph for the content of a staged
+  N-Triples file, atomically as seen by any later reader, and records its provenance;
+* :meth:`GraphStore.graphs`, :meth:`GraphStore.export` and :meth:`GraphStore.dataset_version`
+  describe and dump what is there.
+
+The default graph of a query is the union of all named graphs unless the caller says otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Protocol, runtime_checkable
+
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+    Triple,
+)
+
+Term = NamedNode | BlankNode | Literal
+"""An RDF term a query variable can be bound to."""
+
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples | Iterator[Triple]
+"""What a query returns: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT/DESCRIBE)."""
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a graph's content came from; stored in the meta graph with PROV-O and VoID terms.
+
+    :param source: short source name (``casereport``, ``faers``, ``mesh``, ``ontology``).
+    :param files: the input files read, as given by the user.
+    :param checksum: ``sha256:<hex>`` over the inputs (or the staged file for derived graphs).
+    :param loader: loader name and version, e.g. ``loaders.faers 0.1.0``.
+    :param title: human title of the graph.
+    :param derived_from: graphs this one was computed from (statistics, closures).
+    """
+
+    source: str
+    files: tuple[str, ...]
+    checksum: str
+    loader: str
+    title: str
+    derived_from: tuple[NamedNode, ...] = ()
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    """What one load did, for the command line and tests.
+
+    :param graph: the graph replaced.
+    :param triples: triples in it now.
+    :param records: source records read (reports, entries, lines).
+    :param rejects: records that could not be read (kept out of the graph, listed in the file).
+    :param rejects_file: where the rejected records are described, one per line.
+    :param notes: other facts worth printing (``"933 reports, 920 cases"``).
+    """
+
+    graph: NamedNode
+    triples: int
+    records: int = 0
+    rejects: int = 0
+    rejects_file: Path | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GraphInfo:
+    """One named graph as recorded in the meta graph (counts are exact, taken at load time)."""
+
+    graph: NamedNode
+    triples: int
+    source: str
+    title: str
+    checksum: str
+    loader: str
+    loaded_at: str
+    files: tuple[str, ...]
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """What pvkg needs from a quad store. Implementations: embedded (default) and remote."""
+
+    location: str
+    read_only: bool
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        default_graphs: Sequence[NamedNode] | None = None,
+        named_graphs: Sequence[NamedNode] | None = None,
+        timeout: float | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL 1.1 query.
+
+        :param sparql: the query text.
+        :param bindings: variable name (without ``?``) → term, bound before evaluation.
+        :param default_graphs: graphs that form the default graph; ``None`` means the union
+            of all named graphs.
+        :param named_graphs: graphs visible to ``GRAPH``; ``None`` means all.
+        :param timeout: seconds, forwarded to engines that support one.
+        :return: solutions, a boolean or triples.
+        :raises QueryError: if the query does not parse or is refused.
+        :raises StoreError: if the store cannot answer.
+        """
+        ...
+
+    def replace_graph(
+        self, graph: NamedNode, ntriples: Path, provenance: Provenance, *, optimize: bool = True
+    ) -> int:
+        """Make ``graph`` hold exactly the triples of the staged N-Triples file.
+
+        The file must be complete and valid before the call (loaders validate their input
+        first). Readers see either the old or the new graph, never a mix.
+
+        :return: the number of triples in the new graph.
+        :raises StoreError: if the store cannot be written.
+        """
+        ...
+
+    def drop_graph(self, graph: NamedNode) -> None:
+        """Remove a graph and its provenance; no error if it is absent."""
+        ...
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update (used by derived-graph steps and the token-guarded write API).
+
+        :raises QueryError: if the update does not parse.
+        :raises StoreError: if the store is read-only or cannot be written.
+        """
+        ...
+
+    def optimize(self) -> None:
+        """Let the engine compact or re-index after loads (a no-op where there is nothing to do)."""
+        ...
+
+    def graphs(self) -> list[GraphInfo]:
+        """The named graphs with their provenance, sorted by IRI."""
+        ...
+
+    def export(self, out: IO[bytes], *, graphs: Sequence[NamedNode] | None = None) -> int:
+        """Write N-Quads of the given graphs (default: all), sorted; return the quad count."""
+        ...
+
+    def dataset_version(self) -> str:
+        """A short hash that changes whenever any graph changes (for ETags and caches)."""
+        ...
+
+    def close(self) -> None:
+        """Release the store (flush, unlock)."""
+        ...
+
+
+ENV_STORE = "PVKG_STORE"
+
+
+def default_location() -> str:
+    """The store location used when neither ``--store`` nor ``PVKG_STORE`` is given.
+
+    ``$XDG_DATA_HOME/pvkg/store``, i.e. ``~/.local/share/pvkg/store`` by default.
+    """
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return str(Path(data_home) / "pvkg" / "store")
+
+
+def resolve_location(location: str | None) -> str:
+    """Pick the store location: the argument, else ``PVKG_STORE``, else :func:`default_location`."""
+    return location or os.environ.get(ENV_STORE) or default_location()
+
+
+def open_store(location: str | None = None, *, read_only: bool = False) -> GraphStore:
+    """Open the store at ``location`` (a directory, or an ``http(s)://`` SPARQL endpoint URL).
+
+    :param location: where the store is; see :func:`resolve_location`.
+    :param read_only: open without write access (several processes may read one store).
+    :raises StoreError: if the store cannot be opened.
+    """
+    where = resolve_location(location)
+    if where.startswith(("http://", "https://")):
+        from kg.remote import RemoteStore
+
+        return RemoteStore.from_url(where, read_only=read_only)
+    from kg.embedded import EmbeddedStore
+
+    return EmbeddedStore(Path(where), read_only=read_only)
