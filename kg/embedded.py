@@ -130,8 +130,15 @@ class EmbeddedStore:
             raw = Path(tmp) / "raw.nq"
             with raw.open("wb") as sink:
                 for graph in chosen:
-                    self._store.dump(sink, RdfFormat.N_QUADS, from_graph=graph)
+                    self._dump_quads(graph, Path(tmp) / "graph.nt", sink)
             return sort_lines(raw, out)
+
+    def _dump_quads(self, graph: NamedNode, scratch: Path, sink: IO[bytes]) -> None:
+        """Append ``graph`` to ``sink`` as N-Quads (one N-Triples line each, plus the graph)."""
+        self._store.dump(str(scratch), RdfFormat.N_TRIPLES, from_graph=graph)
+        suffix = f" {graph} .\n".encode()
+        with scratch.open("rb") as lines:
+            sink.writelines(line[: -len(b" .\n")] + suffix for line in lines)
 
     # --- writing ---------------------------------------------------------------------------
 

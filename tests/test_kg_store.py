@@ -1,0 +1,135 @@
+"""The embedded store: replace, provenance, idempotence, atomicity, journal replay, export."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Literal, NamedNode, QuerySolutions
+
+from kg.embedded import EmbeddedStore
+from kg.errors import QueryError, StoreError
+from kg.iris import graph_iri
+from kg.store import Provenance, open_store
+
+G = graph_iri("test")
+PROV = Provenance(
+    source="test", files=("x.nt",), checksum="sha256:0", loader="tests 0", title="Test"
+)
+
+
+def nt(tmp_path: Path, *objects: str, name: str = "x.nt") -> Path:
+    path = tmp_path / name
+    path.write_text("".join(f'<http://ex/s> <http://ex/p> "{o}" .\n' for o in objects))
+    return path
+
+
+def objects(store: EmbeddedStore, graph: NamedNode = G) -> list[str]:
+    result = store.query(f"SELECT ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }} ORDER BY ?o")
+    assert isinstance(result, QuerySolutions)
+    return [row["o"].value for row in result]
+
+
+def test_replace_counts_and_records_provenance(store: EmbeddedStore, tmp_path: Path) -> None:
+    assert store.replace_graph(G, nt(tmp_path, "a", "b", "b"), PROV) == 2
+    [info] = store.graphs()
+    assert (info.graph, info.triples, info.source, info.files) == (G, 2, "test", ("x.nt",))
+
+
+def test_reload_replaces_without_duplicates(store: EmbeddedStore, tmp_path: Path) -> None:
+    store.replace_graph(G, nt(tmp_path, "a", "b"), PROV)
+    store.replace_graph(G, nt(tmp_path, "b", "c"), PROV)
+    assert objects(store) == ["b", "c"]
+    assert [i.triples for i in store.graphs()] == [2]
+
+
+def test_other_graphs_are_untouched(store: EmbeddedStore, tmp_path: Path) -> None:
+    other = graph_iri("other")
+    store.replace_graph(other, nt(tmp_path, "kept", name="o.nt"), PROV)
+    store.replace_graph(G, nt(tmp_path, "new"), PROV)
+    assert objects(store, other) == ["kept"]
+
+
+def test_default_graph_is_union_of_named_graphs(store: EmbeddedStore, tmp_path: Path) -> None:
+    store.replace_graph(G, nt(tmp_path, "a"), PROV)
+    store.replace_graph(graph_iri("two"), nt(tmp_path, "b", name="b.nt"), PROV)
+    result = store.query("SELECT ?o WHERE { <http://ex/s> <http://ex/p> ?o } ORDER BY ?o")
+    assert [r["o"].value for r in result] == ["a", "b"]  # type: ignore[union-attr]
+
+
+def test_bindings_are_typed_values(store: EmbeddedStore, tmp_path: Path) -> None:
+    store.replace_graph(G, nt(tmp_path, "a", "b"), PROV)
+    hostile = Literal('a" } } ; DROP ALL ; SELECT * WHERE { ?x ?y "')
+    sparql = "SELECT ?s WHERE { ?s <http://ex/p> ?o }"
+    assert list(store.query(sparql, bindings={"o": hostile})) == []  # type: ignore[arg-type]
+    rows = list(store.query(sparql, bindings={"o": Literal("a")}))  # type: ignore[arg-type]
+    assert [r["s"] for r in rows] == [NamedNode("http://ex/s")]
+
+
+def test_syntax_error_is_a_query_error(store: EmbeddedStore) -> None:
+    with pytest.raises(QueryError, match="1:"):
+        store.query("SELEKT * WHERE { ?s ?p ?o }")
+
+
+def test_dataset_version_changes_with_content(store: EmbeddedStore, tmp_path: Path) -> None:
+    empty = store.dataset_version()
+    store.replace_graph(G, nt(tmp_path, "a"), PROV)
+    first = store.dataset_version()
+    assert first != empty and first == store.dataset_version()
+
+
+def test_export_is_sorted_and_complete(store: EmbeddedStore, tmp_path: Path) -> None:
+    store.replace_graph(G, nt(tmp_path, "z", "a", "m"), PROV)
+    out = io.BytesIO()
+    count = store.export(out, graphs=[G])
+    lines = out.getvalue().decode().splitlines()
+    assert count == 3 and lines == sorted(lines)
+    assert all(line.endswith(f"{G} .") for line in lines)
+
+
+def test_interrupted_replacement_is_finished_on_next_open(tmp_path: Path) -> None:
+    location = tmp_path / "store"
+    first = EmbeddedStore(location)
+    first.replace_graph(G, nt(tmp_path, "old"), PROV)
+    first.close()
+    del first
+    # Simulate a crash after the journal record was written but before the swap finished.
+    journal = location / "journal"
+    (journal / "crash.nt").write_text('<http://ex/s> <http://ex/p> "new" .\n')
+    record = {
+        "graph": G.value,
+        "data": "crash.nt",
+        "provenance": {
+            "source": "test",
+            "files": ["y.nt"],
+            "checksum": "sha256:1",
+            "loader": "tests 0",
+            "title": "Test",
+            "derived_from": [],
+        },
+    }
+    (journal / "crash.json").write_text(json.dumps(record))
+    reopened = EmbeddedStore(location)
+    assert objects(reopened) == ["new"]
+    assert [i.checksum for i in reopened.graphs()] == ["sha256:1"]
+    assert list(journal.iterdir()) == []
+
+
+def test_read_only_store_refuses_writes(tmp_path: Path) -> None:
+    location = tmp_path / "store"
+    writer = EmbeddedStore(location)
+    writer.replace_graph(G, nt(tmp_path, "a"), PROV)
+    writer.close()
+    del writer
+    reader = open_store(str(location), read_only=True)
+    assert reader.read_only
+    with pytest.raises(StoreError, match="read-only"):
+        reader.replace_graph(G, nt(tmp_path, "b"), PROV)
+    assert objects(reader) == ["a"]  # type: ignore[arg-type]
+
+
+def test_missing_store_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no pvkg store"):
+        open_store(str(tmp_path / "nowhere"), read_only=True)
