@@ -94,6 +94,7 @@ rechallenge: Final = PV["rechallenge"]
 sequenceNumber: Final = PV["sequenceNumber"]
 addedTo: Final = PV["addedTo"]
 replaces: Final = PV["replaces"]
+indicationResponse: Final = PV["indicationResponse"]
 
 # --- adverse reaction ----------------------------------------------------------------------
 condition: Final = PV["condition"]
@@ -117,12 +118,17 @@ unit: Final = PV["unit"]
 timePoint: Final = PV["timePoint"]
 timeOrder: Final = PV["timeOrder"]
 referenceRange: Final = PV["referenceRange"]
+beforeOnsetOf: Final = PV["beforeOnsetOf"]
+atOnsetOf: Final = PV["atOnsetOf"]
+afterOnsetOf: Final = PV["afterOnsetOf"]
 
 # --- population finding --------------------------------------------------------------------
 statement: Final = PV["statement"]
 population: Final = PV["population"]
 proportionLow: Final = PV["proportionLow"]
 proportionHigh: Final = PV["proportionHigh"]
+findingDrug: Final = PV["findingDrug"]
+findingCondition: Final = PV["findingCondition"]
 
 # --- evidence and associations ---------------------------------------------------------------
 quote: Final = PV["quote"]
