@@ -1,0 +1,277 @@
+"""Normalising FAERS field values: dates, ages, weights, codes, drug and reaction names.
+
+Each function takes the raw text of one field and returns the normalised value, ``None`` when
+the field is empty, or raises :class:`ValueError` with a short reason when the value is
+malformed (the caller records a rejects entry and leaves the field out).
+
+>>> faers_date("20200928"), faers_date("202009"), faers_date("2020")
+(('2020-09-28', 'date'), ('2020-09', 'gYearMonth'), ('2020', 'gYear'))
+>>> age_in_years("18", "MON")
+'1.5'
+>>> ingredient_names("ACETAMINOPHEN\\\\HYDROCODONE BITARTRATE", "NORCO")
+['acetaminophen', 'hydrocodone']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from kg.iris import slug
+
+AGE_UNITS_IN_YEARS = {
+    "DEC": Decimal(10),
+    "YR": Decimal(1),
+    "MON": Decimal(1) / Decimal(12),
+    "WK": Decimal(7) / Decimal("365.25"),
+    "DY": Decimal(1) / Decimal("365.25"),
+    "HR": Decimal(1) / Decimal("8766"),
+    "MIN": Decimal(1) / Decimal("525960"),
+}
+"""FAERS ``age_cod`` units and their length in years."""
+
+WEIGHT_UNITS_IN_KG = {"KG": Decimal(1), "LBS": Decimal("0.45359237"), "GMS": Decimal("0.001")}
+"""FAERS ``wt_cod`` units and their mass in kilograms."""
+
+REPORT_TYPES = frozenset({"EXP", "PER", "DIR", "5DAY", "30DAY", "PERIODIC"})
+OCCUPATIONS = frozenset({"MD", "PH", "OT", "LW", "CN", "HP"})
+REPORT_SOURCES = frozenset({"FGN", "SDY", "LIT", "CSM", "HP", "UF", "CR", "DT", "OTH"})
+FOLLOW_UP = frozenset({"I", "F"})
+SEXES = {"F": "Female", "M": "Male", "UNK": "SexUnknown", "NS": "SexUnknown"}
+
+MISSING = frozenset({"NA", "N/A", "UNK"})
+"""Placeholders FAERS uses for a value that is not available; read as empty."""
+
+_DATE = re.compile(r"^(\d{4})(\d{2})?(\d{2})?$")
+_TWO_DP = Decimal("0.01")
+_THREE_DP = Decimal("0.001")
+
+
+def faers_date(text: str) -> tuple[str, str] | None:
+    """A FAERS date (``YYYYMMDD``, ``YYYYMM`` or ``YYYY``) as (lexical form, XSD type name).
+
+    ``NA`` (FAERS' "not available") reads as empty.
+
+    :raises ValueError: if the text is not such a date or names an impossible day.
+    """
+    text = text.strip()
+    if not text or text.upper() in MISSING:
+        return None
+    match = _DATE.match(text)
+    if match is None:
+        raise ValueError(f"not a date (YYYYMMDD, YYYYMM or YYYY): {text[:20]!r}")
+    year, month, day = match.groups()
+    if not 1900 <= int(year) <= 2100:
+        raise ValueError(f"year out of range: {text!r}")
+    if month is None:
+        return year, "gYear"
+    if not 1 <= int(month) <= 12:
+        raise ValueError(f"no such month: {text!r}")
+    if day is None:
+        return f"{year}-{month}", "gYearMonth"
+    try:
+        dt.date(int(year), int(month), int(day))
+    except ValueError:
+        raise ValueError(f"no such day: {text!r}") from None
+    return f"{year}-{month}-{day}", "date"
+
+
+def _number(text: str, what: str) -> Decimal:
+    try:
+        value = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        raise ValueError(f"{what} is not a number: {text[:20]!r}") from None
+    if not value.is_finite() or value < 0:
+        raise ValueError(f"{what} is not a non-negative number: {text[:20]!r}")
+    return value
+
+
+def age_in_years(age: str, unit: str) -> str | None:
+    """Age in years (two decimals, trailing zeros dropped) from ``age`` and ``age_cod``.
+
+    :raises ValueError: for a non-numeric age, an unknown unit or an age over 150 years.
+    """
+    age, unit = age.strip(), unit.strip().upper()
+    if not age:
+        return None
+    value = _number(age, "age")
+    if not unit:
+        raise ValueError("age without a unit (age_cod)")
+    factor = AGE_UNITS_IN_YEARS.get(unit)
+    if factor is None:
+        raise ValueError(f"unknown age unit {unit!r}")
+    years = (value * factor).quantize(_TWO_DP)
+    if years > 150:
+        raise ValueError(f"age over 150 years: {age} {unit}")
+    return _plain(years)
+
+
+def weight_in_kg(weight: str, unit: str) -> str | None:
+    """Body weight in kilograms (three decimals at most) from ``wt`` and ``wt_cod``.
+
+    :raises ValueError: for a non-numeric weight or an unknown unit.
+    """
+    weight, unit = weight.strip(), unit.strip().upper()
+    if not weight:
+        return None
+    value = _number(weight, "weight")
+    factor = WEIGHT_UNITS_IN_KG.get(unit or "KG")
+    if factor is None:
+        raise ValueError(f"unknown weight unit {unit!r}")
+    return _plain((value * factor).quantize(_THREE_DP))
+
+
+def decimal_text(text: str) -> str | None:
+    """A non-negative decimal as canonical text (``dose_amt``).
+
+    :raises ValueError: if the text is not a number.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    return _plain(_number(text, "amount"))
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text if text not in ("-0", "") else "0"
+
+
+def code(text: str, allowed: frozenset[str], what: str) -> str | None:
+    """An upper-cased code checked against ``allowed``.
+
+    :raises ValueError: if the code is not one of them.
+    """
+    value = text.strip().upper()
+    if not value:
+        return None
+    if value not in allowed:
+        raise ValueError(f"unknown {what} code {value!r}")
+    return value
+
+
+_SALTS = frozenset(
+    [
+        "hydrochloride",
+        "hcl",
+        "dihydrochloride",
+        "sodium",
+        "potassium",
+        "calcium",
+        "magnesium",
+        "mesylate",
+        "mesilate",
+        "maleate",
+        "sulfate",
+        "sulphate",
+        "acetate",
+        "tartrate",
+        "bitartrate",
+        "besylate",
+        "besilate",
+        "citrate",
+        "fumarate",
+        "succinate",
+        "phosphate",
+        "bromide",
+        "hydrobromide",
+        "disodium",
+        "monohydrate",
+        "dihydrate",
+        "trihydrate",
+        "hemihydrate",
+        "anhydrous",
+        "hyclate",
+        "tosylate",
+        "dipropionate",
+        "propionate",
+    ]
+)
+_DOSE = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s*(?:mg|mcg|ug|µg|g|ml|l|%|iu|units?|meq|mmol)\b(?:\s*/\s*\w+)?", re.I
+)
+_BRACKETS = re.compile(r"[(\[{].*?[)\]}]")
+_SPACE = re.compile(r"\s+")
+_EDGE = re.compile(r"^[^0-9a-z]+|[^0-9a-z]+$")
+
+
+def _strip_salt(name: str) -> str:
+    words = name.split(" ")
+    while len(words) > 1 and words[-1] in _SALTS:
+        words.pop()
+    return " ".join(words)
+
+
+@lru_cache(maxsize=65536)
+def clean_name(text: str) -> str:
+    """A drug name as one lower-case ingredient name: no doses, brackets, salts or edge marks.
+
+    >>> clean_name("ATORVASTATIN CALCIUM")
+    'atorvastatin'
+    >>> clean_name("Humira (adalimumab) 40 mg/0.8 ml")
+    'humira'
+    """
+    name = _BRACKETS.sub(" ", text.lower())
+    name = _DOSE.sub(" ", name)
+    name = _SPACE.sub(" ", name).strip()
+    name = _EDGE.sub("", name)
+    return _strip_salt(name)
+
+
+@lru_cache(maxsize=65536)
+def _ingredients(prod_ai: str, drugname: str) -> tuple[str, ...]:
+    source = prod_ai if prod_ai.strip() else drugname
+    names = []
+    for part in re.split(r"[\\]|\s+\+\s+|;", source):
+        name = clean_name(part)
+        if name and any(ch.isalnum() for ch in name) and name not in names:
+            names.append(name)
+    return tuple(sorted(names))
+
+
+def ingredient_names(prod_ai: str, drugname: str) -> list[str]:
+    """The active ingredients of a DRUG row: ``prod_ai`` split on ``\\``, else the cleaned
+    ``drugname``; each cleaned by :func:`clean_name`; sorted, without duplicates."""
+    return list(_ingredients(prod_ai, drugname))
+
+
+@lru_cache(maxsize=262144)
+def term_key(text: str) -> str | None:
+    """The IRI key of a MedDRA term string (reactions, indications), or ``None`` if empty.
+
+    >>> term_key("Psoriasis "), term_key("PSORIASIS")
+    ('psoriasis', 'psoriasis')
+    """
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return slug(text)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=65536)
+def drug_key(name: str) -> str | None:
+    """The IRI key of an ingredient name, or ``None`` if it has no letter or digit."""
+    try:
+        return slug(name)
+    except ValueError:
+        return None
+
+
+_ESCAPES = str.maketrans(
+    {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+    | {chr(c): " " for c in range(32) if c not in (9, 10, 13)}
+)
+
+
+def literal_text(text: str) -> str:
+    """``text`` escaped for an N-Triples string literal (without the quotes).
+
+    >>> literal_text('5 "mg"\\\\day')
+    '5 \\\\"mg\\\\"\\\\\\\\day'
+    """
+    return text.translate(_ESCAPES)

@@ -1,0 +1,179 @@
+# ruff: noqa: N816 - constants are named exactly as the ontology's local names
+"""Ontology terms the FAERS loader needs beyond :mod:`kg.vocab`, with their definitions.
+
+Every term is in the ``pv:`` namespace. :data:`DECLARATIONS` gives each one's kind, label and
+definition so that the ontology (``ontology/pvkg.ttl``) can declare them; the FAERS loader emits
+no other ``pv:`` IRI than these and those of :mod:`kg.vocab`.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from kg.namespaces import PV
+
+# --- report identifiers, dates and codes ---------------------------------------------------
+primaryId: Final = PV["primaryId"]
+caseId: Final = PV["caseId"]
+caseVersion: Final = PV["caseVersion"]
+followUpCode: Final = PV["followUpCode"]
+eventDate: Final = PV["eventDate"]
+initialReceiptDate: Final = PV["initialReceiptDate"]
+fdaReceiptDate: Final = PV["fdaReceiptDate"]
+manufacturerReceiptDate: Final = PV["manufacturerReceiptDate"]
+reportDate: Final = PV["reportDate"]
+reportType: Final = PV["reportType"]
+reporterOccupation: Final = PV["reporterOccupation"]
+reporterCountry: Final = PV["reporterCountry"]
+occurrenceCountry: Final = PV["occurrenceCountry"]
+reportSource: Final = PV["reportSource"]
+manufacturerSender: Final = PV["manufacturerSender"]
+literatureReference: Final = PV["literatureReference"]
+faersQuarter: Final = PV["faersQuarter"]
+
+# --- drug exposure extras --------------------------------------------------------------------
+activeIngredientText: Final = PV["activeIngredientText"]
+doseForm: Final = PV["doseForm"]
+
+# --- quarters and deleted cases --------------------------------------------------------------
+FaersQuarter: Final = PV["FaersQuarter"]
+deletedCase: Final = PV["deletedCase"]
+
+# --- deduplication ---------------------------------------------------------------------------
+dedupStatus: Final = PV["dedupStatus"]
+supersededBy: Final = PV["supersededBy"]
+CurrentReport: Final = PV["CurrentReport"]
+SupersededReport: Final = PV["SupersededReport"]
+DeletedReport: Final = PV["DeletedReport"]
+DedupStatus: Final = PV["DedupStatus"]
+
+# --- statistics ------------------------------------------------------------------------------
+DisproportionalityStatistics: Final = PV["DisproportionalityStatistics"]
+IndicationReportCount: Final = PV["IndicationReportCount"]
+StatisticsDefinition: Final = PV["StatisticsDefinition"]
+statisticsDefinition: Final = PV["statisticsDefinition"]
+countedRole: Final = PV["countedRole"]
+reportTotal: Final = PV["reportTotal"]
+countA: Final = PV["countA"]
+countB: Final = PV["countB"]
+countC: Final = PV["countC"]
+countD: Final = PV["countD"]
+prr: Final = PV["prr"]
+prrLower95: Final = PV["prrLower95"]
+prrUpper95: Final = PV["prrUpper95"]
+ror: Final = PV["ror"]
+rorLower95: Final = PV["rorLower95"]
+rorUpper95: Final = PV["rorUpper95"]
+chiSquaredYates: Final = PV["chiSquaredYates"]
+informationComponent: Final = PV["informationComponent"]
+informationComponent025: Final = PV["informationComponent025"]
+evansSignal: Final = PV["evansSignal"]
+
+DECLARATIONS: Final[dict[str, tuple[str, str, str]]] = {
+    # local name: (kind, label, definition)
+    "primaryId": ("datatype", "primary id", "FAERS primaryid (legacy AERS: ISR) of a report."),
+    "caseId": ("datatype", "case id", "FAERS caseid (legacy AERS: CASE); versions share it."),
+    "caseVersion": ("datatype", "case version", "FAERS caseversion; legacy AERS reports get 0."),
+    "followUpCode": ("datatype", "initial or follow-up", "FAERS i_f_code: I initial, F follow-up."),
+    "eventDate": ("datatype", "event date", "Date the adverse event occurred (event_dt)."),
+    "initialReceiptDate": (
+        "datatype",
+        "initial FDA receipt date",
+        "Date FDA received the first version of the case (init_fda_dt).",
+    ),
+    "fdaReceiptDate": (
+        "datatype",
+        "FDA receipt date",
+        "Date FDA received this version of the case (fda_dt).",
+    ),
+    "manufacturerReceiptDate": (
+        "datatype",
+        "manufacturer receipt date",
+        "Date the manufacturer received the information (mfr_dt).",
+    ),
+    "reportDate": ("datatype", "report date", "Date the report was sent (rept_dt)."),
+    "reportType": ("datatype", "report type", "FAERS rept_cod: EXP, PER, DIR, 5DAY, 30DAY."),
+    "reporterOccupation": (
+        "datatype",
+        "reporter occupation",
+        "FAERS occp_cod: MD, PH, OT, LW, CN (HP in legacy AERS).",
+    ),
+    "reporterCountry": ("datatype", "reporter country", "Country of the reporter."),
+    "occurrenceCountry": ("datatype", "occurrence country", "Country where the event occurred."),
+    "reportSource": (
+        "datatype",
+        "report source",
+        "FAERS RPSR rpsr_cod: FGN, SDY, LIT, CSM, HP, UF, CR, DT, OTH.",
+    ),
+    "manufacturerSender": ("datatype", "sender", "Manufacturer that sent the report (mfr_sndr)."),
+    "literatureReference": ("datatype", "literature reference", "FAERS lit_ref."),
+    "faersQuarter": ("object", "FAERS quarter", "The quarterly extract a report was read from."),
+    "activeIngredientText": (
+        "datatype",
+        "active ingredient as given",
+        "FAERS prod_ai text of a drug exposure, before normalisation.",
+    ),
+    "doseForm": ("datatype", "dose form", "Dosage form as reported (dose_form)."),
+    "FaersQuarter": ("class", "FAERS quarter", "One quarterly FAERS or legacy AERS extract."),
+    "deletedCase": (
+        "datatype",
+        "deleted case",
+        "A caseid FDA listed as deleted in this quarter's deleted-case file.",
+    ),
+    "dedupStatus": (
+        "object",
+        "deduplication status",
+        "Whether a report is the current version of its case, superseded, or deleted.",
+    ),
+    "supersededBy": ("object", "superseded by", "The current report of the same case."),
+    "DedupStatus": ("class", "deduplication status", "Outcome of FAERS deduplication."),
+    "CurrentReport": (
+        "individual",
+        "current report",
+        "Highest caseversion of its case (ties: latest FDA date), case not deleted.",
+    ),
+    "SupersededReport": (
+        "individual",
+        "superseded report",
+        "A report replaced by a later version of the same case.",
+    ),
+    "DeletedReport": ("individual", "deleted report", "A report of a case FDA deleted."),
+    "DisproportionalityStatistics": (
+        "class",
+        "disproportionality statistics",
+        "2x2 counts and PRR, ROR, chi-squared, IC of one drug and reaction term over "
+        "deduplicated FAERS reports.",
+    ),
+    "IndicationReportCount": (
+        "class",
+        "FAERS indication report count",
+        "Deduplicated FAERS reports in which a drug was given for an indication.",
+    ),
+    "StatisticsDefinition": (
+        "class",
+        "statistics definition",
+        "How the FAERS statistics were counted (unit, roles, formulas).",
+    ),
+    "statisticsDefinition": ("object", "statistics definition", "How these figures were counted."),
+    "countedRole": ("object", "counted role", "A drug role that counts as exposure."),
+    "reportTotal": ("datatype", "report total", "N: deduplicated reports counted."),
+    "countA": ("datatype", "a", "Reports with the drug and the event."),
+    "countB": ("datatype", "b", "Reports with the drug, without the event."),
+    "countC": ("datatype", "c", "Reports with the event, without the drug."),
+    "countD": ("datatype", "d", "Reports with neither."),
+    "prr": ("datatype", "PRR", "Proportional reporting ratio (a/(a+b))/(c/(c+d))."),
+    "prrLower95": ("datatype", "PRR lower 95%", "Lower bound of the 95% CI of the PRR."),
+    "prrUpper95": ("datatype", "PRR upper 95%", "Upper bound of the 95% CI of the PRR."),
+    "ror": ("datatype", "ROR", "Reporting odds ratio (a*d)/(b*c)."),
+    "rorLower95": ("datatype", "ROR lower 95%", "Lower bound of the 95% CI of the ROR."),
+    "rorUpper95": ("datatype", "ROR upper 95%", "Upper bound of the 95% CI of the ROR."),
+    "chiSquaredYates": ("datatype", "chi-squared", "Pearson chi-squared with Yates correction."),
+    "informationComponent": (
+        "datatype",
+        "IC",
+        "BCPNN information component log2((a+0.5)/(E+0.5)), E=(a+b)(a+c)/N.",
+    ),
+    "informationComponent025": ("datatype", "IC025", "Lower 95% credibility bound of the IC."),
+    "evansSignal": ("datatype", "Evans signal", "PRR >= 2 and chi-squared >= 4 and a >= 3."),
+}
+"""Local name → (``class``/``object``/``datatype``/``individual``, label, definition)."""
