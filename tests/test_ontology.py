@@ -451,3 +451,65 @@ def test_hermit_detects_a_contradiction(owl_world: tuple[Graph, Path]) -> None:
     graph.add((thing, RDF.type, URIRef(vocab.Patient.value)))
     with pytest.raises(owlready2.OwlReadyInconsistentOntologyError):
         hermit(graph, path)
+
+
+# --- the model in use: a hand-written example case against the axioms -------------------------
+
+EXAMPLE_CASE = REPO / "tests" / "fixtures" / "ontology" / "example-case.ttl"
+CASE = "https://w3id.org/pvkg/id/casereport/example/1"
+EXPOSURE = URIRef(f"{CASE}/exposure/1")
+TREATMENT = URIRef(f"{CASE}/exposure/2")
+REACTION = URIRef(f"{CASE}/reaction/1")
+PATIENT = URIRef(f"{CASE}/patient")
+ASSOCIATION = URIRef(
+    "https://w3id.org/pvkg/id/association/induces/infliximab/pustular-psoriasis/casereport"
+)
+
+
+def pv(local: str) -> URIRef:
+    """The rdflib IRI of a ``pv:`` term."""
+    return URIRef(PV + local)
+
+
+@requires_java
+def test_hermit_accepts_the_example_case(owl_world: tuple[Graph, Path]) -> None:
+    graph, path = owl_world
+    graph.parse(EXAMPLE_CASE, format="turtle")
+    assert hermit(graph, path) == []
+
+
+# Each mistake contradicts a different kind of axiom: a range meeting a disjointness axiom,
+# disjoint value classes, disjoint association subclasses, a datatype range, a functional
+# property over pairwise-different individuals.
+MISTAKES: dict[str, list[tuple[URIRef, URIRef, Node]]] = {
+    "reaction-as-indication": [(EXPOSURE, pv("indication"), REACTION)],
+    "reaction-outcome-as-response": [(TREATMENT, pv("response"), pv("Recovered"))],
+    "treats-and-induces-association": [(ASSOCIATION, RDF.type, pv("TreatsAssociation"))],
+    "non-boolean-seriousness": [(REACTION, pv("serious"), Literal("yes"))],
+    "two-sexes": [(PATIENT, pv("sex"), pv("Male"))],
+}
+
+
+@requires_java
+@pytest.mark.parametrize("mistake", sorted(MISTAKES))
+def test_hermit_rejects_misuse_of_the_model(owl_world: tuple[Graph, Path], mistake: str) -> None:
+    import owlready2
+
+    graph, path = owl_world
+    graph.parse(EXAMPLE_CASE, format="turtle")
+    for triple in MISTAKES[mistake]:
+        graph.add(triple)
+    with pytest.raises(owlready2.OwlReadyInconsistentOntologyError):
+        hermit(graph, path)
+
+
+def test_example_case_uses_only_declared_terms(graph: Graph) -> None:
+    example = Graph().parse(EXAMPLE_CASE, format="turtle")
+    used = {
+        str(term)
+        for triple in example
+        for term in triple
+        if isinstance(term, URIRef) and str(term).startswith(PV)
+    }
+    assert used
+    assert not sorted(used - declared(graph))
