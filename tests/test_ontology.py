@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pyoxigraph
 import pytest
@@ -419,9 +420,10 @@ def owl_world(tmp_path: Path) -> Iterator[tuple[Graph, Path]]:
     yield graph, tmp_path / "pvkg.owl"
 
 
-def hermit(graph: Graph, path: Path) -> list[str]:
-    """Run HermiT on ``graph``; return the unsatisfiable classes.
+def reason(graph: Graph, path: Path, *, infer_property_values: bool = False) -> Any:
+    """Write ``graph`` as RDF/XML to ``path``, load it into a new owlready2 world, run HermiT.
 
+    :return: the owlready2 ``World`` holding the ontology and HermiT's inferences.
     :raises owlready2.OwlReadyInconsistentOntologyError: if the ontology is inconsistent.
     """
     import owlready2
@@ -429,7 +431,16 @@ def hermit(graph: Graph, path: Path) -> list[str]:
     graph.serialize(destination=path, format="xml")
     world = owlready2.World()
     world.get_ontology(path.as_uri()).load()
-    owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+    owlready2.sync_reasoner_hermit(world, infer_property_values=infer_property_values, debug=0)
+    return world
+
+
+def hermit(graph: Graph, path: Path) -> list[str]:
+    """Run HermiT on ``graph``; return the unsatisfiable classes.
+
+    :raises owlready2.OwlReadyInconsistentOntologyError: if the ontology is inconsistent.
+    """
+    world = reason(graph, path)
     return sorted(str(c.iri) for c in world.inconsistent_classes())
 
 
@@ -501,6 +512,29 @@ def test_hermit_rejects_misuse_of_the_model(owl_world: tuple[Graph, Path], mista
         graph.add(triple)
     with pytest.raises(owlready2.OwlReadyInconsistentOntologyError):
         hermit(graph, path)
+
+
+@requires_java
+def test_treats_and_induces_edges_follow_from_the_reports(owl_world: tuple[Graph, Path]) -> None:
+    """The property chains on pv:treats / pv:induces derive exactly the example's direct edges."""
+    graph, path = owl_world
+    example = Graph().parse(EXAMPLE_CASE, format="turtle")
+    expected = {
+        (str(s), str(p), str(o))
+        for p in (pv("treats"), pv("induces"))
+        for s, o in example.subject_objects(p)
+    }
+    assert len(expected) == 5
+    for triple in example:
+        if triple[1] not in (pv("treats"), pv("induces")):
+            graph.add(triple)
+    world = reason(graph, path, infer_property_values=True)
+    derived = {
+        (s.iri, prop, o.iri)
+        for prop in (str(pv("treats")), str(pv("induces")))
+        for s, o in world.sparql(f"SELECT ?s ?o WHERE {{ ?s <{prop}> ?o }}")
+    }
+    assert derived == expected
 
 
 def test_example_case_uses_only_declared_terms(graph: Graph) -> None:
