@@ -90,7 +90,7 @@ class RemoteStore:
 
     def __init__(self, config: RemoteConfig, *, read_only: bool = False) -> None:
         self.config = config
-        self.location = config.display_url
+        self.location = config.location or config.display_url
         self.read_only = read_only
         self._client = ProtocolClient(config)
 

@@ -35,8 +35,8 @@ Any other option in the query string is kept and sent to the engine with every r
 >>> config.profile, config.update_url, config.gsp_url
 ('oxigraph', 'http://127.0.0.1:7878/update', 'http://127.0.0.1:7878/store')
 >>> config = RemoteConfig.from_url("http://dba:pw@h:8890/sparql?profile=virtuoso", environ={})
->>> config.update_url, config.user, config.password, config.display_url
-('http://h:8890/sparql-auth', 'dba', 'pw', 'http://h:8890/sparql')
+>>> config.update_url, config.user, config.password, config.location
+('http://h:8890/sparql-auth', 'dba', 'pw', 'http://dba@h:8890/sparql?profile=virtuoso')
 """
 
 from __future__ import annotations
@@ -84,6 +84,8 @@ class RemoteConfig:
     :param read_timeout: seconds to wait for an answer when the caller gives no timeout.
     :param chunk_bytes: largest upload request body.
     :param extra_params: other query-string options, sent with every request.
+    :param location: the store URL as given, without its password: it reopens the same store
+        (the password then comes from ``PVKG_STORE_PASSWORD``).
     """
 
     query_url: str
@@ -102,6 +104,7 @@ class RemoteConfig:
     read_timeout: float = 600.0
     chunk_bytes: int = 8 << 20
     extra_params: tuple[tuple[str, str], ...] = ()
+    location: str = ""
 
     @property
     def display_url(self) -> str:
@@ -161,8 +164,15 @@ class RemoteConfig:
             read_timeout=_number(options, "read-timeout", 600.0),
             chunk_bytes=int(_number(options, "chunk-mb", 8.0) * (1 << 20)),
             extra_params=extra,
+            location=_without_password(parts.scheme, netloc, parts.username, url),
             **defaults,  # type: ignore[arg-type]
         )
+
+
+def _without_password(scheme: str, netloc: str, username: str | None, url: str) -> str:
+    parts = urlsplit(url)
+    userinfo = f"{username}@" if username else ""
+    return urlunsplit((scheme, userinfo + netloc, parts.path, parts.query, ""))
 
 
 def _guess_profile(path: str) -> str:
