@@ -1,0 +1,136 @@
+"""``pvkg serve``: the HTTP service (SPARQL endpoint, saved-query API, pages) under gunicorn.
+
+Starts gunicorn programmatically (a :class:`gunicorn.app.base.BaseApplication`), not Flask's
+development server: ``--workers`` pre-forked web workers with ``--threads`` threads each, every
+worker with its own pool of ``--query-processes`` query processes that open the store read-only
+(several processes share one embedded store). Queries past ``--timeout`` seconds are stopped.
+A write endpoint (``POST /update``) exists only when ``PVKG_WRITE_TOKEN`` is set; the store is
+then opened read-write by a single query process and one web worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from cli.context import store_location
+from kg.catalogue import Catalogue
+from kg.errors import InputError
+from kg.store import open_store
+
+ENV_WRITE_TOKEN = "PVKG_WRITE_TOKEN"  # noqa: S105 - the variable name, not a secret
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``pvkg serve``."""
+    parser = commands.add_parser(
+        "serve",
+        help="serve the store over HTTP: SPARQL 1.1 endpoint, saved-query API, browser page",
+        description="Serve the store read-only over HTTP with gunicorn. Set PVKG_WRITE_TOKEN "
+        "to enable the token-guarded write endpoint POST /update.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
+    parser.add_argument("--workers", type=int, default=2, help="web worker processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per web worker")
+    parser.add_argument(
+        "--query-processes", type=int, default=2, help="query processes per web worker"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=5.0, help="deadline of one query, seconds (default 5)"
+    )
+    parser.add_argument("--max-rows", type=int, default=10000, help="row cap of one answer")
+    parser.add_argument(
+        "--max-query-bytes", type=int, default=65536, help="longest query text accepted"
+    )
+    parser.add_argument("--queries", metavar="DIR", help="saved-query directory")
+    parser.add_argument(
+        "--service-allow",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="host a SERVICE clause may call (repeatable; default: none)",
+    )
+    parser.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="origin allowed by CORS (repeatable; default: any)",
+    )
+    parser.add_argument(
+        "--log-level",
+        default="info",
+        choices=("debug", "info", "warning", "error"),
+        help="'info' logs every request",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the store and the catalogue, then serve until interrupted."""
+    location = store_location(args)
+    token = os.environ.get(ENV_WRITE_TOKEN) or None
+    for name in ("workers", "threads", "query_processes", "port"):
+        if getattr(args, name) < 1:
+            raise InputError(f"must be at least 1, not {getattr(args, name)}", field=name)
+    if args.timeout <= 0:
+        raise InputError("must be positive", field="timeout")
+    open_store(location, read_only=True).close()
+    Catalogue(None if args.queries is None else Path(args.queries))
+    config: dict[str, Any] = {
+        "STORE": location,
+        "QUERIES": args.queries,
+        "TIMEOUT": args.timeout,
+        "MAX_ROWS": args.max_rows,
+        "MAX_QUERY_BYTES": args.max_query_bytes,
+        "QUERY_PROCESSES": args.query_processes,
+        "SERVICE_HOSTS": tuple(args.service_allow),
+        "CORS_ORIGINS": tuple(args.cors_origin) or ("*",),
+        "WRITE_TOKEN": token,
+    }
+    options = {
+        "bind": f"{args.host}:{args.port}",
+        "workers": 1 if token else args.workers,
+        "worker_class": "gthread",
+        "threads": args.threads,
+        "timeout": max(30, int(args.timeout * 4)),
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        "loglevel": args.log_level,
+        "accesslog": None,
+        "preload_app": False,
+        "proc_name": "pvkg-serve",
+    }
+    ServeApplication(options, config, args.log_level).run()
+    return 0
+
+
+class ServeApplication(BaseApplication):  # type: ignore[misc]
+    """gunicorn running :func:`server.app.create_app` in each worker (after the fork)."""
+
+    def __init__(self, options: dict[str, Any], config: dict[str, Any], log_level: str) -> None:
+        self.options = options
+        self.app_config = config
+        self.log_level = log_level
+        super().__init__()
+
+    def load_config(self) -> None:
+        """Hand the options to gunicorn."""
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        """Build the Flask app in the worker process (each worker has its own query pool)."""
+        from server.app import create_app
+
+        logging.basicConfig(
+            level=self.log_level.upper(),
+            format="%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s",
+        )
+        return create_app(self.app_config)

@@ -1,0 +1,163 @@
+"""The saved-query API over the ``queries/`` catalogue.
+
+* ``GET /api/queries``: index (name, summary, tags, parameters, links);
+* ``GET /api/queries/<name>``: one query with its parameters and SPARQL text;
+* ``GET /api/queries/<name>/results?<param>=…&limit=&offset=&format=``: its answer.
+
+Results come as flat dashboard JSON (default; ``application/json``: ``meta`` + ``columns`` +
+``rows``, numbers as numbers), SPARQL JSON, CSV, TSV or XML (``format=`` or ``Accept``); CONSTRUCT
+queries as RDF. Parameter values are text, resolved to typed terms in the query process
+(:mod:`kg.params`); a bad value is a 400 problem naming the parameter. ``limit`` (at most the
+row cap) and ``offset`` page through the rows; when rows follow, ``meta.truncated`` is true and a
+``Link: <…>; rel="next"`` header points at the next page. ETags follow the dataset version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, jsonify, request, url_for
+
+from kg.catalogue import Parameter, SavedQuery
+from kg.errors import ParameterError
+from server.negotiation import GRAPH_OFFERS
+from server.problems import problem
+from server.service import service
+from server.workers import SavedJob
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+RESERVED = ("limit", "offset", "format")
+"""Query-string names that are not saved-query parameters."""
+
+SOLUTION_API_FORMATS: dict[str, str] = {
+    "application/json": "dashboard",
+    "application/sparql-results+json": "json",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "application/sparql-results+xml": "xml",
+}
+_FORMAT_NAMES = {
+    "dashboard": "dashboard",
+    "sparql-json": "json",
+    "json": "json",
+    "csv": "csv",
+    "tsv": "tsv",
+    "xml": "xml",
+}
+DEFAULT_LIMIT = 1000
+
+
+@bp.get("/queries")
+def index() -> Response:
+    """The catalogue."""
+    return jsonify(queries=[_summary(q) for q in service().catalogue])
+
+
+@bp.get("/queries/<name>")
+def describe(name: str) -> Response:
+    """One saved query: parameters and SPARQL text."""
+    query = service().catalogue.get(name)
+    return jsonify({**_summary(query), "sparql": query.sparql})
+
+
+@bp.get("/queries/<name>/results")
+def results(name: str) -> Response:
+    """Run a saved query with the parameters of the query string."""
+    svc = service()
+    query = svc.catalogue.get(name)
+    limit = _integer("limit", DEFAULT_LIMIT, 1, svc.settings.max_rows)
+    offset = _integer("offset", 0, 0, None)
+    fmt = _format(query)
+    if fmt is None:
+        return problem(406, "not-acceptable", f"{name} answers in: {', '.join(_offers(query))}")
+    params = tuple(sorted((k, v) for k, v in request.args.items(multi=False) if k not in RESERVED))
+    for key in request.args:
+        if key not in RESERVED and len(request.args.getlist(key)) > 1:
+            raise ParameterError(key, "may be given once")
+    job = SavedJob(
+        name=query.name,
+        params=params,
+        fmt=fmt,
+        limit=limit,
+        offset=offset,
+        dataset_version=svc.dataset_version(),
+    )
+    response = svc.respond(job, etag=True)
+    if response.headers.get("Pvkg-Truncated") == "true":
+        following = {**request.args.to_dict(), "offset": str(offset + limit), "limit": str(limit)}
+        response.headers["Link"] = f'<{request.base_url}?{urlencode(following)}>; rel="next"'
+    response.vary.add("Accept")
+    return response
+
+
+def _integer(name: str, default: int, low: int, high: int | None) -> int:
+    text = request.args.get(name)
+    if text is None:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise ParameterError(name, f"{text!r} is not an integer") from None
+    if value < low or (high is not None and value > high):
+        bound = f"from {low} to {high}" if high is not None else f"at least {low}"
+        raise ParameterError(name, f"must be {bound}")
+    return value
+
+
+def _offers(query: SavedQuery) -> dict[str, str]:
+    if query.form in ("CONSTRUCT", "DESCRIBE"):
+        return GRAPH_OFFERS
+    return SOLUTION_API_FORMATS
+
+
+def _format(query: SavedQuery) -> str | None:
+    offers = _offers(query)
+    graph = offers is GRAPH_OFFERS
+    named = request.args.get("format")
+    if named:
+        key = named.strip().lower()
+        if key in offers:
+            return offers[key]
+        if graph:
+            return key if key in set(GRAPH_OFFERS.values()) else None
+        return _FORMAT_NAMES.get(key)
+    accept = request.accept_mimetypes
+    if not request.headers.get("Accept", "").strip():
+        return next(iter(offers.values()))
+    best = accept.best_match(list(offers))
+    return None if best is None else offers[best]
+
+
+def _summary(query: SavedQuery) -> dict[str, Any]:
+    return {
+        "name": query.name,
+        "summary": query.summary,
+        "description": query.description,
+        "tags": list(query.tags),
+        "form": query.form,
+        "params": [_param(p) for p in query.params],
+        "links": {
+            "self": url_for("api.describe", name=query.name),
+            "results": url_for("api.results", name=query.name),
+        },
+    }
+
+
+def _param(param: Parameter) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "name": param.name,
+        "type": param.type,
+        "description": param.description,
+        "required": param.required,
+        "default": param.default,
+        "example": param.example,
+    }
+    if param.minimum is not None:
+        out["minimum"] = param.minimum
+    if param.maximum is not None:
+        out["maximum"] = param.maximum
+    if param.choices:
+        out["choices"] = list(param.choices)
+    return out

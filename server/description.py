@@ -1,0 +1,124 @@
+"""Self-description: SPARQL 1.1 Service Description at ``/sparql``, VoID at ``/.well-known/void``.
+
+Both are small RDF graphs built here from the dataset facts the query processes report (graphs and
+their exact triple counts from the meta graph) and sent in the RDF format the client accepts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Blueprint, Response, request
+from pyoxigraph import Literal, NamedNode, Triple
+
+from kg.namespaces import DCTERMS, PREFIXES, RDF, SD, VOID, XSD
+from server.negotiation import acceptable_list, choose
+from server.problems import problem
+from server.results import GRAPH_FORMATS, Page, write_triples
+from server.service import service
+
+bp = Blueprint("description", __name__)
+
+FORMATS = "http://www.w3.org/ns/formats/"
+RESULT_FORMATS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "JSON-LD",
+    "RDF_XML",
+)
+DEFAULT_GRAPH_RULE = (
+    "The default graph is the union of all named graphs; use FROM, GRAPH or "
+    "default-graph-uri / named-graph-uri to select single sources. Queries are read-only; "
+    "SERVICE is refused unless the host is allowed; each query has a deadline of {timeout:g} s "
+    "and answers hold at most {rows} rows (a cut is stated in the Pvkg-Truncated header)."
+)
+
+
+def _base() -> str:
+    return request.url_root.rstrip("/")
+
+
+def service_description() -> Response:
+    """The SPARQL 1.1 Service Description of the endpoint (answered at ``GET /sparql``)."""
+    svc = service()
+    endpoint = NamedNode(_base() + "/sparql")
+    dataset = NamedNode(_base() + "/sparql#dataset")
+    default = NamedNode(_base() + "/sparql#default-graph")
+    rule = DEFAULT_GRAPH_RULE.format(timeout=svc.settings.timeout, rows=svc.settings.max_rows)
+    triples = [
+        Triple(endpoint, RDF["type"], SD["Service"]),
+        Triple(endpoint, SD["endpoint"], endpoint),
+        Triple(endpoint, SD["supportedLanguage"], SD["SPARQL11Query"]),
+        Triple(endpoint, SD["feature"], SD["UnionDefaultGraph"]),
+        Triple(endpoint, DCTERMS["description"], Literal(rule)),
+        Triple(endpoint, SD["defaultDataset"], dataset),
+        Triple(dataset, RDF["type"], SD["Dataset"]),
+        Triple(dataset, SD["defaultGraph"], default),
+        Triple(default, RDF["type"], SD["Graph"]),
+        Triple(default, DCTERMS["description"], Literal("union of all named graphs")),
+    ]
+    triples += [
+        Triple(endpoint, SD["resultFormat"], NamedNode(FORMATS + f)) for f in RESULT_FORMATS
+    ]
+    total = 0
+    for graph in svc.info()["graphs"]:
+        name = NamedNode(graph["graph"])
+        key = hashlib.sha1(graph["graph"].encode(), usedforsecurity=False).hexdigest()[:12]
+        node = NamedNode(_base() + "/sparql#graph-" + key)
+        total += int(graph["triples"])
+        triples += [
+            Triple(dataset, SD["namedGraph"], node),
+            Triple(node, RDF["type"], SD["NamedGraph"]),
+            Triple(node, SD["name"], name),
+            Triple(name, VOID["triples"], _integer(graph["triples"])),
+            Triple(name, DCTERMS["title"], Literal(graph["title"])),
+        ]
+    triples.append(Triple(default, VOID["triples"], _integer(total)))
+    return _send(triples)
+
+
+@bp.get("/.well-known/void")
+def void() -> Response:
+    """A VoID description of the dataset: graphs, triple counts, endpoint."""
+    svc = service()
+    info = svc.info()
+    dataset = NamedNode(_base() + "/.well-known/void#pvkg")
+    triples = [
+        Triple(dataset, RDF["type"], VOID["Dataset"]),
+        Triple(dataset, DCTERMS["title"], Literal("pvkg pharmacovigilance knowledge graph")),
+        Triple(dataset, VOID["sparqlEndpoint"], NamedNode(_base() + "/sparql")),
+        Triple(dataset, VOID["uriSpace"], Literal(PREFIXES["pvid"])),
+        Triple(dataset, VOID["uriLookupEndpoint"], NamedNode(_base() + "/id/")),
+        Triple(dataset, DCTERMS["identifier"], Literal(str(info["dataset_version"]))),
+    ]
+    total = 0
+    for graph in info["graphs"]:
+        name = NamedNode(graph["graph"])
+        total += int(graph["triples"])
+        triples += [
+            Triple(dataset, VOID["subset"], name),
+            Triple(name, RDF["type"], VOID["Dataset"]),
+            Triple(name, VOID["triples"], _integer(graph["triples"])),
+            Triple(name, DCTERMS["title"], Literal(graph["title"])),
+            Triple(name, NamedNode(PREFIXES["pv"] + "sourceName"), Literal(graph["source"])),
+        ]
+    triples.append(Triple(dataset, VOID["triples"], _integer(total)))
+    return _send(triples)
+
+
+def _integer(value: object) -> Literal:
+    return Literal(str(int(str(value))), datatype=XSD["integer"])
+
+
+def _send(triples: list[Triple]) -> Response:
+    fmt = choose("CONSTRUCT", request.headers.get("Accept"), request.args.get("format"))
+    if fmt is None:
+        return problem(406, "not-acceptable", f"available: {acceptable_list('CONSTRUCT')}")
+    written = write_triples(triples, fmt, Page(limit=len(triples) + 1))
+    response = Response(written.body, content_type=GRAPH_FORMATS[fmt])
+    response.vary.add("Accept")
+    return response

@@ -1,0 +1,100 @@
+"""Linked data: entity IRIs ``https://w3id.org/pvkg/id/<key>`` dereference at ``/id/<key>``.
+
+A browser (``Accept`` preferring ``text/html``) gets a page with the entity's label, types,
+links (to other entities' pages), MeSH links and the evidence of its drug–condition
+associations; other clients get the entity's triples (outgoing and incoming) as Turtle,
+N-Triples, JSON-LD or RDF/XML. An IRI with no triples is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request
+
+from kg.errors import UnknownQueryError
+from kg.namespaces import PREFIXES, compact_iri
+from server.negotiation import acceptable_list, choose, prefers_html
+from server.problems import problem
+from server.service import service
+from server.workers import EntityJob
+
+bp = Blueprint("linkeddata", __name__)
+
+LABELS = (PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel")
+TYPE = PREFIXES["rdf"] + "type"
+MESH = PREFIXES["mesh"]
+
+
+class UnknownEntityError(UnknownQueryError):
+    """No triple mentions the requested entity (HTTP 404)."""
+
+
+@bp.get("/id/<path:key>")
+def entity(key: str) -> Response:
+    """The description of one entity, as HTML or RDF."""
+    svc = service()
+    iri = PREFIXES["pvid"] + key
+    accept = request.headers.get("Accept")
+    if prefers_html(accept) and not request.args.get("format"):
+        answer, _ = svc.pool.run(EntityJob(iri, "page", 500), svc.settings.timeout)
+        rows = answer.info
+        if not rows["out"] and not rows["in"]:
+            raise UnknownEntityError(f"nothing is known about {iri}")
+        page = render_template("entity.html", **_page(iri, rows))
+        response = Response(page, content_type="text/html; charset=utf-8")
+    else:
+        fmt = choose("DESCRIBE", accept, request.args.get("format"))
+        if fmt is None:
+            return problem(406, "not-acceptable", f"available: {acceptable_list('DESCRIBE')}")
+        response = svc.respond(EntityJob(iri, fmt, svc.settings.max_rows), etag=True)
+        if response.headers.get("Pvkg-Rows") == "0":
+            raise UnknownEntityError(f"nothing is known about {iri}")
+    response.vary.add("Accept")
+    return response
+
+
+def _page(iri: str, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    out = rows["out"]
+    label = next((r["o"]["value"] for r in out if r["p"]["value"] in LABELS), compact_iri(iri))
+    types = [_link(r["o"], r.get("label")) for r in out if r["p"]["value"] == TYPE]
+    mesh = [
+        _link(r["o"], r.get("label"))
+        for r in out
+        if r["o"]["type"] == "uri" and r["o"]["value"].startswith(MESH)
+    ]
+    return {
+        "iri": iri,
+        "label": label,
+        "types": types,
+        "mesh": mesh,
+        "outgoing": [
+            {"predicate": _link(r["p"]), "value": _link(r["o"], r.get("label"))}
+            for r in out
+            if r["p"]["value"] not in LABELS and r["p"]["value"] != TYPE
+        ],
+        "incoming": [
+            {"predicate": _link(r["p"]), "value": _link(r["s"], r.get("label"))} for r in rows["in"]
+        ],
+        "evidence": [
+            {
+                "predicate": _link(r["predicate"]) if "predicate" in r else None,
+                "other": _link(r["other"], r.get("otherLabel")),
+                "report": _link(r["report"]) if "report" in r else None,
+                "quote": r.get("quote", {}).get("value"),
+                "source": r.get("source", {}).get("value"),
+                "reports": r.get("reports", {}).get("value"),
+            }
+            for r in rows["evidence"]
+        ],
+    }
+
+
+def _link(term: dict[str, Any], label: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A term for the template: text to show, and a link for IRIs (local for pvkg entities)."""
+    if term["type"] != "uri":
+        return {"text": term["value"], "href": None, "datatype": term.get("datatype")}
+    value = term["value"]
+    href = "/id/" + value[len(PREFIXES["pvid"]) :] if value.startswith(PREFIXES["pvid"]) else value
+    text = label["value"] if label else compact_iri(value)
+    return {"text": text, "href": href, "iri": value}

@@ -1,0 +1,232 @@
+"""``/api/openapi.json``: an OpenAPI 3.1 document generated from the saved-query headers.
+
+One path per saved query (``/api/queries/<name>/results``) with its typed parameters (type,
+minimum, maximum, choices, default, example from the ``#+`` header), plus ``limit``,
+``offset`` and ``format``; the answer schemas (dashboard JSON, SPARQL JSON, CSV) and the
+problem schema are shared components.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from kg import __version__
+from kg.catalogue import Catalogue, Parameter, SavedQuery
+from server.service import service
+
+bp = Blueprint("openapi", __name__, url_prefix="/api")
+
+_PARAM_SCHEMAS: dict[str, dict[str, Any]] = {
+    "integer": {"type": "integer"},
+    "decimal": {"type": "number"},
+    "boolean": {"type": "boolean"},
+    "date": {"type": "string", "format": "date"},
+    "iri": {"type": "string", "format": "iri"},
+    "string": {"type": "string"},
+}
+_ENTITY_NOTE = "a label, a CURIE (mesh:D011565) or an IRI of a {kind}"
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": ["string", "null"]},
+        "parameter": {"type": "string", "description": "the offending parameter"},
+    },
+}
+DASHBOARD_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["meta", "columns", "rows"],
+    "properties": {
+        "meta": {
+            "type": "object",
+            "properties": {
+                "query": {"type": "string"},
+                "parameters": {"type": "object"},
+                "dataset_version": {"type": "string"},
+                "rows": {"type": "integer"},
+                "truncated": {"type": "boolean"},
+                "elapsed_ms": {"type": "number"},
+                "limit": {"type": "integer"},
+                "offset": {"type": "integer"},
+            },
+        },
+        "columns": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "datatype": {"type": "string"}},
+            },
+        },
+        "rows": {"type": "array", "items": {"type": "array"}},
+    },
+}
+SPARQL_JSON_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"head": {"type": "object"}, "results": {"type": "object"}},
+}
+
+
+@bp.get("/openapi.json")
+def openapi_json() -> Response:
+    """The OpenAPI document of the saved-query API."""
+    svc = service()
+    return jsonify(document(svc.catalogue, request.url_root.rstrip("/"), svc.settings.max_rows))
+
+
+def document(catalogue: Catalogue, server_url: str, max_rows: int) -> dict[str, Any]:
+    """Build the OpenAPI 3.1 document for ``catalogue`` served at ``server_url``."""
+    paths: dict[str, Any] = {
+        "/api/queries": {
+            "get": {
+                "operationId": "listQueries",
+                "summary": "The saved queries",
+                "responses": {"200": {"description": "the catalogue", **_json({"type": "object"})}},
+            }
+        }
+    }
+    for query in catalogue:
+        paths[f"/api/queries/{query.name}/results"] = {"get": _operation(query, max_rows)}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "pvkg saved-query API",
+            "version": __version__,
+            "description": "Saved SPARQL queries over the pvkg knowledge graph, with typed "
+            "parameters. The SPARQL 1.1 endpoint itself is at /sparql.",
+        },
+        "servers": [{"url": server_url}],
+        "paths": paths,
+        "components": {
+            "schemas": {
+                "Problem": PROBLEM_SCHEMA,
+                "Dashboard": DASHBOARD_SCHEMA,
+                "SparqlJson": SPARQL_JSON_SCHEMA,
+            }
+        },
+    }
+
+
+def _operation(query: SavedQuery, max_rows: int) -> dict[str, Any]:
+    params = [_parameter(p) for p in query.params]
+    params += [
+        _paging("limit", "rows per page", 1, max_rows),
+        _paging("offset", "rows to skip", 0, None),
+        {
+            "name": "format",
+            "in": "query",
+            "required": False,
+            "description": "answer format (overrides Accept)",
+            "schema": {"type": "string", "enum": _formats(query)},
+        },
+    ]
+    problem_ref = {"$ref": "#/components/schemas/Problem"}
+    return {
+        "operationId": _operation_id(query.name),
+        "summary": query.summary,
+        "description": query.description or query.summary,
+        "tags": list(query.tags),
+        "parameters": params,
+        "responses": {
+            "200": {"description": "the answer", "content": _content(query)},
+            "304": {"description": "not modified (ETag matches the dataset version)"},
+            "400": {
+                "description": "a bad parameter (named in 'parameter')",
+                "content": {"application/problem+json": {"schema": problem_ref}},
+            },
+            "504": {
+                "description": "the query ran past its deadline",
+                "content": {"application/problem+json": {"schema": problem_ref}},
+            },
+        },
+    }
+
+
+def _operation_id(name: str) -> str:
+    head, *rest = name.split("-")
+    return head + "".join(w.capitalize() for w in rest)
+
+
+def _parameter(param: Parameter) -> dict[str, Any]:
+    schema = dict(_PARAM_SCHEMAS.get(param.type, {"type": "string"}))
+    description = param.description
+    if param.type in ("drug", "condition", "drug-class", "entity"):
+        note = _ENTITY_NOTE.format(kind=param.type)
+        description = f"{description} ({note})" if description else note
+    if param.minimum is not None:
+        schema["minimum"] = param.minimum
+    if param.maximum is not None:
+        schema["maximum"] = param.maximum
+    if param.choices:
+        schema["enum"] = list(param.choices)
+    if param.default is not None:
+        schema["default"] = _typed(param, param.default)
+    out: dict[str, Any] = {
+        "name": param.name,
+        "in": "query",
+        "required": param.required,
+        "description": description,
+        "schema": schema,
+    }
+    if param.example is not None:
+        out["example"] = _typed(param, param.example)
+    return out
+
+
+def _typed(param: Parameter, text: str) -> Any:
+    """A header value in the JSON type of the parameter's schema."""
+    try:
+        if param.type == "integer":
+            return int(text)
+        if param.type == "decimal":
+            return float(text)
+    except ValueError:
+        return text
+    if param.type == "boolean":
+        return text.lower() in ("true", "1", "yes")
+    return text
+
+
+def _paging(name: str, description: str, low: int, high: int | None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "integer", "minimum": low}
+    if high is not None:
+        schema["maximum"] = high
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
+def _formats(query: SavedQuery) -> list[str]:
+    if query.form in ("CONSTRUCT", "DESCRIBE"):
+        return ["turtle", "ntriples", "jsonld", "rdfxml"]
+    return ["dashboard", "sparql-json", "csv", "tsv", "xml"]
+
+
+def _content(query: SavedQuery) -> dict[str, Any]:
+    if query.form in ("CONSTRUCT", "DESCRIBE"):
+        text = {"schema": {"type": "string"}}
+        return {
+            "text/turtle": text,
+            "application/n-triples": text,
+            "application/ld+json": {"schema": {"type": "object"}},
+            "application/rdf+xml": text,
+        }
+    return {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Dashboard"}},
+        "application/sparql-results+json": {"schema": {"$ref": "#/components/schemas/SparqlJson"}},
+        "text/csv": {"schema": {"type": "string"}},
+    }
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": schema}}}
