@@ -125,7 +125,7 @@ class RemoteStore:
         form = query_form(text)
         if form is None:
             raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
-        default, named = self._dataset(text, default_graphs, named_graphs)
+        default, named = self._dataset(text, default_graphs, named_graphs, timeout)
         return self._run(text, form, default, named, timeout)
 
     def graphs(self) -> list[GraphInfo]:
@@ -217,20 +217,21 @@ class RemoteStore:
         text: str,
         default_graphs: Sequence[NamedNode] | None,
         named_graphs: Sequence[NamedNode] | None,
+        timeout: float | None,
     ) -> tuple[list[str], list[str]]:
         """``default-graph-uri`` and ``named-graph-uri`` values for a query."""
         if default_graphs is None and named_graphs is None and _has_dataset_clause(text):
             return [], []
         recorded: list[str] | None = None
         if default_graphs is None or named_graphs is None:
-            recorded = [g.value for g in self._recorded_graphs()]
+            recorded = [g.value for g in self._recorded_graphs(timeout)]
         default = recorded if default_graphs is None else [g.value for g in default_graphs]
         named = recorded if named_graphs is None else [g.value for g in named_graphs]
         return list(default or []), list(named or [])
 
-    def _recorded_graphs(self) -> list[NamedNode]:
+    def _recorded_graphs(self, timeout: float | None = None) -> list[NamedNode]:
         """The graphs recorded in the meta graph, and the meta graph itself."""
-        rows = self._select(_RECORDED_GRAPHS)
+        rows = self._select(_RECORDED_GRAPHS, timeout)
         found = {NamedNode(row["g"].value) for row in rows}
         found.add(META_GRAPH)
         return sorted(found, key=lambda g: g.value)
@@ -259,9 +260,9 @@ class RemoteStore:
                 f"{self.location} answered with unreadable {kind or 'results'}: {error}"
             ) from None
 
-    def _select(self, text: str) -> QuerySolutions:
+    def _select(self, text: str, timeout: float | None = None) -> QuerySolutions:
         """Run an internal SELECT over the whole store (no dataset restriction)."""
-        result = self._run(text, "SELECT", [], [], None)
+        result = self._run(text, "SELECT", [], [], timeout)
         if not isinstance(result, QuerySolutions):
             raise StoreError(f"{self.location} answered a SELECT query without solutions")
         return result

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from engines import Engine, EngineUnavailableError, make_engine
+from engines import Engine, EngineUnavailableError, make_engine, remote_url
 
 from kg.embedded import EmbeddedStore
 from kg.remote import STAGING_PREFIX, RemoteStore
@@ -25,7 +25,7 @@ _PVKG_GRAPHS = "https://w3id.org/pvkg/"
 _engines: dict[str, Engine | str] = {}
 
 
-def _engine(name: str, tmp_root: Path) -> Engine:
+def session_engine(name: str, tmp_root: Path) -> Engine:
     """The session's engine ``name``, started on first use; skips if it cannot be installed."""
     if name not in _engines:
         try:
@@ -50,16 +50,6 @@ def engine_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     _engines.clear()
 
 
-def remote_url(backend: str, engine: Engine) -> str:
-    """The store URL a backend variant uses for ``engine``."""
-    if backend == "oxigraph-generic":
-        base = f"http://127.0.0.1:{engine.port}"
-        return f"{base}/query?profile=generic&update={base}/update"
-    if backend == "virtuoso":
-        return f"http://dba:dba@127.0.0.1:{engine.port}/sparql?profile=virtuoso"
-    return engine.store_url
-
-
 def wipe(engine: Engine, url_store: RemoteStore) -> None:
     """Drop every pvkg graph and staging graph from a shared engine (not its system graphs)."""
     reply = requests.post(
@@ -75,6 +65,12 @@ def wipe(engine: Engine, url_store: RemoteStore) -> None:
         url_store.update(";\n".join(f"DROP SILENT GRAPH <{g}>" for g in ours))
 
 
+@pytest.fixture
+def virtuoso_engine(engine_root: Path) -> Engine:
+    """The session's Virtuoso server (skips if Virtuoso is not installed)."""
+    return session_engine("virtuoso", engine_root)
+
+
 @pytest.fixture(params=BACKENDS)
 def backend_store(
     request: pytest.FixtureRequest, tmp_path: Path, engine_root: Path
@@ -86,7 +82,7 @@ def backend_store(
         yield embedded
         embedded.close()
         return
-    engine = _engine(backend.split("-")[0], engine_root)
+    engine = session_engine(backend.split("-")[0], engine_root)
     remote = RemoteStore.from_url(remote_url(backend, engine))
     wipe(engine, remote)
     yield remote

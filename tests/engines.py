@@ -11,7 +11,6 @@ tests skip with a stated reason only then.
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import socket
@@ -261,6 +260,11 @@ def make_engine(name: str, workdir: Path) -> Engine:
     return engine
 
 
-def env_without_proxy() -> dict[str, str]:
-    """The environment with HTTP proxy variables removed (loopback traffic must not be proxied)."""
-    return {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+def remote_url(backend: str, engine: Engine) -> str:
+    """The pvkg store URL of a backend: ``oxigraph``, ``oxigraph-generic`` or ``virtuoso``."""
+    if backend == "oxigraph-generic":
+        base = f"http://{HOST}:{engine.port}"
+        return f"{base}/query?profile=generic&update={base}/update"
+    if backend == "virtuoso":
+        return f"http://dba:dba@{HOST}:{engine.port}/sparql?profile=virtuoso"
+    return engine.store_url

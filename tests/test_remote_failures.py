@@ -1,0 +1,184 @@
+"""How the remote store fails: fast and clearly, and never by losing the previous graph.
+
+* an engine that is down, or that accepts connections and never answers, gives a ``StoreError``
+  (or ``QueryTimeoutError``) within seconds naming the endpoint, not a hang;
+* killing the engine (``SIGKILL``) in the middle of a load leaves the previous graph and its
+  provenance answering after a restart, and the next load succeeds.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from engines import HOST, Engine, EngineUnavailableError, free_port, make_engine, remote_url
+from pyoxigraph import Literal, NamedNode, QuerySolutions, Triple
+
+from kg.errors import QueryTimeoutError, StoreError
+from kg.iris import META_GRAPH, graph_iri
+from kg.remote import RemoteStore, staging_graph
+from kg.staging import StagedGraph
+from kg.store import Provenance, open_store
+
+pytest_plugins = ["conftest_engines"]
+
+GRAPH = graph_iri("test", "killed")
+P = NamedNode("https://w3id.org/pvkg/id/test/p")
+
+
+def triples(prefix: str, n: int) -> list[Triple]:
+    return [
+        Triple(
+            NamedNode(f"https://w3id.org/pvkg/id/test/{prefix}/{i}"),
+            P,
+            Literal(f"value {i} of {prefix}, padded to make the file larger than it needs to be"),
+        )
+        for i in range(n)
+    ]
+
+
+def stage(items: list[Triple], directory: Path) -> tuple[Path, Provenance]:
+    staged = StagedGraph(directory)
+    staged.extend(items)
+    path = staged.finish()
+    return path, Provenance("test", ("x.txt",), staged.checksum(), "tests 0.1", "killed")
+
+
+# --- unreachable engines -------------------------------------------------------------------------
+
+
+def test_load_against_a_closed_port_fails_fast_and_names_the_endpoint(tmp_path: Path) -> None:
+    url = f"http://{HOST}:{free_port()}/query"
+    store = open_store(url)
+    path, provenance = stage(triples("a", 10), tmp_path)
+    started = time.monotonic()
+    with pytest.raises(StoreError, match=r"cannot reach SPARQL endpoint http://127\.0\.0\.1:\d+/"):
+        store.replace_graph(GRAPH, path, provenance)
+    with pytest.raises(StoreError, match="cannot reach"):
+        store.query("ASK { ?s ?p ?o }")
+    with pytest.raises(StoreError, match="refused"):
+        store.graphs()
+    assert time.monotonic() - started < 5
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    """A loopback port that accepts connections and never answers (a hung engine)."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind((HOST, 0))
+    server.listen(16)
+    server.settimeout(0.2)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield int(server.getsockname()[1])
+    stop.set()
+    thread.join(timeout=5)
+    for conn in held:
+        conn.close()
+    server.close()
+
+
+def test_a_hung_engine_is_an_error_not_a_hang(silent_server: int) -> None:
+    store = RemoteStore.from_url(f"http://{HOST}:{silent_server}/query?read-timeout=1")
+    started = time.monotonic()
+    with pytest.raises(StoreError, match="sent no answer to a query within 1 s"):
+        store.graphs()
+    with pytest.raises(QueryTimeoutError, match=r"0\.5 s deadline"):
+        store.query("SELECT * WHERE { ?s ?p ?o }", default_graphs=[GRAPH], timeout=0.5)
+    assert time.monotonic() - started < 10
+
+
+def test_wrong_credentials_say_so(virtuoso_engine: Engine) -> None:
+    port = virtuoso_engine.port
+    store = RemoteStore.from_url(f"http://dba:wrong@{HOST}:{port}/sparql?profile=virtuoso")
+    with pytest.raises(StoreError, match="PVKG_STORE_USER"):
+        store.update(f"DROP SILENT GRAPH {GRAPH}")
+
+
+# --- a killed engine ----------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["oxigraph", "virtuoso"])
+def own_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A private engine process this test may kill."""
+    try:
+        engine = make_engine(request.param, tmp_path / "engine")
+    except EngineUnavailableError as error:
+        pytest.skip(str(error))
+    engine.start()
+    yield engine
+    engine.stop()
+
+
+def staged_count(engine: Engine, store: RemoteStore) -> int:
+    """Triples in the staging graph of :data:`GRAPH`, asked directly over HTTP."""
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {staging_graph(GRAPH)} {{ ?s ?p ?o }} }}"
+    reply = requests.post(
+        store.config.query_url,
+        data={"query": query},
+        headers={"Accept": "application/sparql-results+xml"},
+        timeout=30,
+    )
+    reply.raise_for_status()
+    text = reply.text
+    return int(text.split("</literal>")[0].rsplit(">", 1)[1]) if "</literal>" in text else 0
+
+
+def test_killing_the_engine_mid_load_keeps_the_previous_graph(
+    own_engine: Engine, tmp_path: Path
+) -> None:
+    url = remote_url(own_engine.name, own_engine)
+    store = RemoteStore.from_url(url + ("&" if "?" in url else "?") + "chunk-mb=0.25")
+    old = triples("old", 500)
+    old_path, old_provenance = stage(old, tmp_path)
+    assert store.replace_graph(GRAPH, old_path, old_provenance) == len(old)
+    new_path, new_provenance = stage(triples("new", 150_000), tmp_path)
+
+    failure: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            store.replace_graph(GRAPH, new_path, new_provenance)
+        except StoreError as error:
+            failure.append(error)
+
+    loader = threading.Thread(target=load)
+    loader.start()
+    deadline = time.monotonic() + 60
+    while staged_count(own_engine, store) == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    own_engine.stop(kill=True)
+    loader.join(timeout=60)
+    assert failure, "the load finished before the engine was killed; the test proved nothing"
+    assert "cannot reach" in str(failure[0]) or "failed" in str(failure[0])
+
+    own_engine.start()
+    fresh = RemoteStore.from_url(url)
+    rows = fresh.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {GRAPH} {{ ?s ?p ?o }} }}")
+    assert isinstance(rows, QuerySolutions)
+    assert {Triple(r["s"], r["p"], r["o"]) for r in rows} == set(old)
+    [info] = fresh.graphs()
+    assert (info.graph, info.triples, info.checksum) == (GRAPH, len(old), old_provenance.checksum)
+    visible = fresh.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert {r["g"] for r in visible} == {GRAPH, META_GRAPH}  # type: ignore[union-attr]
+
+    small = triples("after", 50)
+    small_path, small_provenance = stage(small, tmp_path)
+    assert fresh.replace_graph(GRAPH, small_path, small_provenance) == len(small)
+    assert staged_count(own_engine, fresh) == 0
+    assert [i.checksum for i in fresh.graphs()] == [small_provenance.checksum]
