@@ -134,9 +134,9 @@ class Service:
     # --- answering -------------------------------------------------------------------------
 
     def etag(self, job: Job) -> str:
-        """The ETag of the answer to ``job`` for the current dataset version."""
+        """The (unquoted) ETag of the answer to ``job`` for the current dataset version."""
         digest = hashlib.sha1(repr(job).encode(), usedforsecurity=False).hexdigest()[:16]
-        return f'"{self.dataset_version()}-{digest}"'
+        return f"{self.dataset_version()}-{digest}"
 
     def respond(
         self, job: Job, *, etag: bool = False, headers: dict[str, str] | None = None
@@ -147,8 +147,10 @@ class Service:
         :param headers: extra headers (``Link``).
         """
         tag = self.etag(job) if etag else None
-        if tag is not None and tag in request.if_none_match:
-            return Response(status=304, headers={"ETag": tag})
+        if tag is not None and request.if_none_match.contains_weak(tag):
+            unchanged = Response(status=304)
+            unchanged.set_etag(tag)
+            return unchanged
         cached = self._cached(job)
         if cached is not None:
             response = Response(cached.body, headers=dict(cached.headers))
@@ -162,7 +164,7 @@ class Service:
                 self._store(job, Cached(answer.body, tuple(base.items())))
                 response = Response(answer.body, headers=base)
         if tag is not None:
-            response.headers["ETag"] = tag
+            response.set_etag(tag)
         for name, value in (headers or {}).items():
             response.headers[name] = value
         return response

@@ -1,0 +1,310 @@
+"""The SPARQL 1.1 Protocol query operation of ``pvkg serve``, with real clients over HTTP.
+
+Each test talks to a real ``pvkg serve`` process (see ``server_harness``) over loopback; the
+expected answers come from the fixture graph (``tests/fixtures/server/graph.nt`` + filler).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+import rdflib
+import requests
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import CSV, JSON, XML, SPARQLWrapper
+from server_harness import (  # noqa: F401 - fixtures
+    EXTRA_GRAPH,
+    FILLER,
+    PVID,
+    TEST_GRAPH,
+    TEST_TRIPLES,
+    server,
+    test_store,
+)
+
+pytestmark = pytest.mark.integration
+
+PREFIXES = (
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+    "PREFIX pv: <https://w3id.org/pvkg/ontology#>\n"
+    "PREFIX pvid: <https://w3id.org/pvkg/id/>\n"
+)
+LOOKUP = PREFIXES + "SELECT ?label ?reports WHERE { pvid:drug\\/infliximab rdfs:label ?label ; pv:reportCount ?reports }"
+NOTE = PREFIXES + "SELECT ?note WHERE { pvid:drug\\/infliximab pv:note ?note }"
+ASK = PREFIXES + 'ASK { ?c rdfs:label "psoriasis" }'
+CONSTRUCT = PREFIXES + "CONSTRUCT { pvid:drug\\/adalimumab ?p ?o } WHERE { pvid:drug\\/adalimumab ?p ?o }"
+ADALIMUMAB = rdflib.URIRef(PVID + "drug/adalimumab")
+SR = "{http://www.w3.org/2005/sparql-results#}"
+
+SOLUTION_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+}
+GRAPH_TYPES = {
+    "turtle": ("text/turtle; charset=utf-8", "turtle"),
+    "nt": ("application/n-triples", "nt"),
+    "jsonld": ("application/ld+json", "json-ld"),
+    "rdfxml": ("application/rdf+xml", "xml"),
+}
+
+
+def sparql(base: str, query: str, accept: str | None = None, **params: str) -> requests.Response:
+    headers = {} if accept is None else {"Accept": accept}
+    return requests.get(base + "/sparql", params={"query": query, **params}, headers=headers,
+                        timeout=30)
+
+
+def lookup_values(kind: str, body: bytes) -> tuple[str, str]:
+    """(label, reports) from one LOOKUP answer, parsed by format."""
+    text = body.decode("utf-8")
+    if kind == "json":
+        row = json.loads(text)["results"]["bindings"][0]
+        assert row["reports"]["datatype"] == "http://www.w3.org/2001/XMLSchema#integer"
+        return row["label"]["value"], row["reports"]["value"]
+    if kind == "xml":
+        root = ET.fromstring(body)
+        bindings = {b.get("name"): b[0].text for b in root.iter(SR + "binding")}
+        return bindings["label"], bindings["reports"]
+    if kind == "csv":
+        rows = list(csv.reader(io.StringIO(text)))
+        assert rows[0] == ["label", "reports"]
+        return rows[1][0], rows[1][1]
+    lines = text.splitlines()
+    assert lines[0] == "?label\t?reports"
+    label, reports = lines[1].split("\t")
+    assert reports == '"12"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    return label.strip('"'), "12"
+
+
+@pytest.mark.parametrize(
+    ("accept", "kind"),
+    [
+        ("application/sparql-results+json", "json"),
+        ("application/sparql-results+xml", "xml"),
+        ("text/csv", "csv"),
+        ("text/tab-separated-values", "tsv"),
+        ("application/json", "json"),
+        ("application/xml", "xml"),
+        ("*/*", "json"),
+        (None, "json"),
+        ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "xml"),
+        ("application/sparql-results+json;q=0, */*;q=0.1", "xml"),
+        ("text/*", "csv"),
+        ("text/turtle;q=1.0, text/tab-separated-values;q=0.2", "tsv"),
+    ],
+)
+def test_select_accept(server: str, accept: str | None, kind: str) -> None:
+    response = sparql(server, LOOKUP, accept)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == SOLUTION_TYPES[kind]
+    assert lookup_values(kind, response.content) == ("infliximab", "12")
+
+
+@pytest.mark.parametrize("kind", ["json", "xml", "csv", "tsv"])
+def test_format_parameter_overrides_accept(server: str, kind: str) -> None:
+    response = sparql(server, LOOKUP, "text/turtle", format=kind)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == SOLUTION_TYPES[kind]
+    assert lookup_values(kind, response.content) == ("infliximab", "12")
+
+
+@pytest.mark.parametrize(
+    ("accept", "kind"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "jsonld"),
+        ("application/rdf+xml", "rdfxml"),
+        ("*/*", "turtle"),
+        (None, "turtle"),
+        ("application/rdf+xml;q=0.4, application/n-triples;q=0.8", "nt"),
+    ],
+)
+def test_construct_accept(server: str, accept: str | None, kind: str) -> None:
+    response = sparql(server, CONSTRUCT, accept)
+    assert response.status_code == 200
+    media_type, rdflib_format = GRAPH_TYPES[kind]
+    assert response.headers["Content-Type"] == media_type
+    graph = rdflib.Graph().parse(data=response.content, format=rdflib_format)
+    # adalimumab has 4 triples in the fixture: type, label, exactMatch, reportCount
+    assert len(graph) == 4
+    assert (ADALIMUMAB, rdflib.RDFS.label, rdflib.Literal("adalimumab")) in graph
+
+
+@pytest.mark.parametrize("kind", ["json", "xml", "csv", "tsv"])
+def test_ask(server: str, kind: str) -> None:
+    response = sparql(server, ASK, SOLUTION_TYPES[kind].split(";")[0])
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == SOLUTION_TYPES[kind]
+    text = response.text
+    if kind == "json":
+        assert json.loads(text)["boolean"] is True
+    elif kind == "xml":
+        assert ET.fromstring(response.content).find(SR + "boolean").text == "true"
+    else:
+        assert "true" in text
+
+
+@pytest.mark.parametrize(
+    ("query", "accept"),
+    [(LOOKUP, "text/turtle"), (CONSTRUCT, "application/sparql-results+json"), (LOOKUP, "image/png")],
+)
+def test_not_acceptable(server: str, query: str, accept: str) -> None:
+    response = sparql(server, query, accept)
+    assert response.status_code == 406
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 406
+
+
+def test_post_form_and_direct(server: str) -> None:
+    form = requests.post(server + "/sparql", data={"query": LOOKUP},
+                         headers={"Accept": "text/csv"}, timeout=30)
+    direct = requests.post(
+        server + "/sparql", data=LOOKUP.encode(),
+        headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"}, timeout=30,
+    )
+    for response in (form, direct):
+        assert response.status_code == 200
+        assert lookup_values("csv", response.content) == ("infliximab", "12")
+
+
+def test_protocol_errors(server: str) -> None:
+    bad = sparql(server, "SELECT * WHERE { ?s ?p }")
+    assert bad.status_code == 400
+    assert bad.headers["Content-Type"] == "application/problem+json"
+    assert "Traceback" not in bad.text and bad.json()["detail"]
+    two = requests.get(server + "/sparql", params=[("query", ASK), ("query", ASK)], timeout=30)
+    assert two.status_code == 400
+    missing = requests.post(server + "/sparql", data={"other": "x"}, timeout=30)
+    assert missing.status_code == 400
+    unsupported = requests.post(server + "/sparql", data=b"x",
+                                headers={"Content-Type": "text/plain"}, timeout=30)
+    assert unsupported.status_code == 415
+    put = requests.put(server + "/sparql", data={"query": ASK}, timeout=30)
+    assert put.status_code == 405
+
+
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"method": "GET", "params": {"update": "INSERT DATA { <a:b> <a:c> <a:d> }"}},
+        {"method": "POST", "data": {"update": "DROP ALL"}},
+        {"method": "POST", "data": b"CLEAR ALL",
+         "headers": {"Content-Type": "application/sparql-update"}},
+        {"method": "POST", "data": {"query": "DELETE WHERE { ?s ?p ?o }"}},
+        {"method": "POST", "data": {"query": "LOAD <http://127.0.0.1:9/data.ttl>"}},
+    ],
+)
+def test_updates_refused(server: str, request_kwargs: dict[str, object]) -> None:
+    response = requests.request(url=server + "/sparql", timeout=30, **request_kwargs)  # type: ignore[arg-type]
+    assert response.status_code == 403
+    assert response.headers["Content-Type"] == "application/problem+json"
+    count = sparql(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/pvkg/ontology#Drug> }")
+    assert count.json()["results"]["bindings"][0]["n"]["value"] == str(2 + FILLER)
+
+
+def test_default_graph_is_union_and_dataset_parameters(server: str) -> None:
+    query = PREFIXES + "SELECT ?note WHERE { pvid:drug\\/infliximab pv:extraNote ?note }"
+    union = sparql(server, query).json()["results"]["bindings"]
+    assert [b["note"]["value"] for b in union] == ["only in test-extra"]
+    only_test = sparql(server, query, **{"default-graph-uri": TEST_GRAPH.value}).json()
+    assert only_test["results"]["bindings"] == []
+    graphs = requests.get(
+        server + "/sparql",
+        params=[("query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"),
+                ("named-graph-uri", EXTRA_GRAPH.value)],
+        timeout=30,
+    ).json()
+    assert [b["g"]["value"] for b in graphs["results"]["bindings"]] == [EXTRA_GRAPH.value]
+    count = sparql(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+                   **{"default-graph-uri": TEST_GRAPH.value}).json()
+    assert count["results"]["bindings"][0]["n"]["value"] == str(TEST_TRIPLES)
+
+
+def test_row_cap_is_stated(server: str) -> None:
+    response = sparql(server, "SELECT ?s WHERE { ?s a <https://w3id.org/pvkg/ontology#Drug> }")
+    body = response.json()
+    assert len(body["results"]["bindings"]) == 100  # --max-rows 100 < 152 drugs
+    assert body["truncated"] is True
+    assert response.headers["Pvkg-Truncated"] == "true"
+    small = sparql(server, LOOKUP)
+    assert "Pvkg-Truncated" not in small.headers and "truncated" not in small.json()
+
+
+def test_csv_quoting_and_language(server: str) -> None:
+    rows = list(csv.reader(io.StringIO(sparql(server, NOTE, "text/csv").text)))
+    assert rows == [["note"], ['comma, "quote"\nand newline']]
+    binding = sparql(server, NOTE).json()["results"]["bindings"][0]["note"]
+    assert binding == {"type": "literal", "value": 'comma, "quote"\nand newline', "xml:lang": "en"}
+
+
+@pytest.mark.parametrize(("fmt", "key"), [(JSON, "json"), (XML, "xml"), (CSV, "csv")])
+def test_sparqlwrapper(server: str, fmt: str, key: str) -> None:
+    client = SPARQLWrapper(server + "/sparql")
+    client.setQuery(LOOKUP)
+    client.setReturnFormat(fmt)
+    result = client.query()
+    body = result.response.read()
+    assert lookup_values(key, body) == ("infliximab", "12")
+
+
+def test_sparqlwrapper_post(server: str) -> None:
+    client = SPARQLWrapper(server + "/sparql")
+    client.setMethod("POST")
+    client.setQuery(ASK)
+    client.setReturnFormat(JSON)
+    assert client.queryAndConvert()["boolean"] is True
+
+
+def test_rdflib_sparqlstore(server: str) -> None:
+    graph = rdflib.Graph(store=SPARQLStore(server + "/sparql", returnFormat="xml"))
+    rows = list(graph.query(LOOKUP))
+    assert [(str(r[0]), int(r[1])) for r in rows] == [("infliximab", 12)]
+    assert (ADALIMUMAB, rdflib.RDFS.label, rdflib.Literal("adalimumab")) in graph
+    constructed = graph.query(CONSTRUCT)
+    assert len(constructed.graph) == 4
+
+
+def test_service_description_and_void(server: str) -> None:
+    response = requests.get(server + "/sparql", headers={"Accept": "text/turtle"}, timeout=30)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/turtle")
+    sd = rdflib.Graph().parse(data=response.text, format="turtle")
+    SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    endpoint = rdflib.URIRef(server + "/sparql")
+    assert (endpoint, rdflib.RDF.type, SD.Service) in sd
+    assert (endpoint, SD.feature, SD.UnionDefaultGraph) in sd
+    names = set(sd.objects(None, SD.name))
+    assert names == {rdflib.URIRef(TEST_GRAPH.value), rdflib.URIRef(EXTRA_GRAPH.value)}
+    void = requests.get(server + "/.well-known/void", headers={"Accept": "application/n-triples"},
+                        timeout=30)
+    assert void.headers["Content-Type"] == "application/n-triples"
+    vg = rdflib.Graph().parse(data=void.text, format="nt")
+    VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+    counts = {str(s): int(o) for s, o in vg.subject_objects(VOID.triples)}
+    assert counts[TEST_GRAPH.value] == TEST_TRIPLES
+    assert counts[EXTRA_GRAPH.value] == 1
+    assert (None, VOID.sparqlEndpoint, endpoint) in vg
+
+
+def test_cors_and_health(server: str) -> None:
+    response = requests.get(
+        server + "/sparql", params={"query": ASK}, headers={"Origin": "https://dash.example"},
+        timeout=30,
+    )
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    preflight = requests.options(
+        server + "/sparql",
+        headers={"Origin": "https://dash.example", "Access-Control-Request-Method": "POST"},
+        timeout=30,
+    )
+    assert preflight.status_code == 200
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    health = requests.get(server + "/health", timeout=30).json()
+    assert health["status"] == "ok" and health["graphs"] == 2
+    assert len(health["dataset_version"]) == 16
