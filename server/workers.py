@@ -20,6 +20,7 @@ anything else is a bug, logged with its traceback in the child and raised here a
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import multiprocessing
 import queue
@@ -179,7 +180,10 @@ class _Runner:
 
     def __init__(self, location: str, read_only: bool, catalogue_dir: str | None) -> None:
         self.store: GraphStore = open_store(location, read_only=read_only)
+        self.read_only = read_only
         self.catalogue_dir = catalogue_dir
+        self._epoch = time.time_ns()
+        self._writes = 0
         self._catalogue: Catalogue | None = None
         self._resolved: OrderedDict[tuple[str, tuple[tuple[str, str], ...]], dict[str, Term]]
         self._resolved = OrderedDict()
@@ -199,6 +203,7 @@ class _Runner:
             return self._entity(job)
         if isinstance(job, UpdateJob):
             self.store.update(job.text)
+            self._writes += 1
             self._resolved.clear()
             return self._info()
         return self._info()
@@ -208,7 +213,20 @@ class _Runner:
             {"graph": g.graph.value, "triples": g.triples, "title": g.title, "source": g.source}
             for g in self.store.graphs()
         ]
-        return {"dataset_version": self.store.dataset_version(), "graphs": graphs}
+        return {"dataset_version": self._version(), "graphs": graphs}
+
+    def _version(self) -> str:
+        """The store's dataset version; in write mode also marked by this process's writes.
+
+        A SPARQL Update does not touch the meta graph the store's version is computed from, so
+        a writable process adds its start time and write count: ETags change with every write
+        (and with every restart in write mode, which costs cache hits, never correctness).
+        """
+        version = self.store.dataset_version()
+        if self.read_only:
+            return version
+        mark = hashlib.sha256(f"{self._epoch} {self._writes}".encode()).hexdigest()[:8]
+        return f"{version}-{mark}"
 
     def _sparql(self, job: SparqlJob) -> Written:
         result = self.store.query(
