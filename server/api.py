@@ -67,7 +67,7 @@ def results(name: str) -> Response:
     """Run a saved query with the parameters of the query string."""
     svc = service()
     query = svc.catalogue.get(name)
-    limit = _integer("limit", DEFAULT_LIMIT, 1, svc.settings.max_rows)
+    limit = _integer("limit", min(DEFAULT_LIMIT, svc.settings.max_rows), 1, svc.settings.max_rows)
     offset = _integer("offset", 0, 0, None)
     fmt = _format(query)
     if fmt is None:

@@ -200,3 +200,11 @@ def test_filler_count(server: str) -> None:
     body = results(server, "drugs-by-reports", limit="100").json()
     assert body["meta"]["rows"] == 100 and body["meta"]["truncated"] is True
     assert len(body["rows"]) == 100 < FILLER + 2
+
+
+def test_default_page_is_capped_by_the_row_cap(server: str) -> None:
+    response = results(server, "drugs-by-reports")
+    body = response.json()
+    assert len(body["rows"]) == 100  # --max-rows 100, below the default page size
+    assert body["meta"]["truncated"] is True
+    assert "offset=100" in response.links["next"]["url"]
