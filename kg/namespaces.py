@@ -59,6 +59,7 @@ PREFIXES: Final[dict[str, str]] = {
     "obo": "http://purl.obolibrary.org/obo/",
     "biolink": "https://w3id.org/biolink/vocab/",
     "semapv": "https://w3id.org/semapv/vocab/",
+    "sssom": "https://w3id.org/sssom/",
     "oboInOwl": "http://www.geneontology.org/formats/oboInOwl#",
 }
 

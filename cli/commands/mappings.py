@@ -1,0 +1,56 @@
+"""``pvkg mappings export|import``: the MeSH links as SSSOM TSV, out and back in."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from cli.context import open_store
+from loaders.meshlink import write_links
+from loaders.meshlink.sssom import export, read_sssom
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``pvkg mappings export`` and ``pvkg mappings import``."""
+    parser = commands.add_parser("mappings", help="export or import the MeSH links as SSSOM TSV")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    out = actions.add_parser("export", help="write the MeSH links as SSSOM TSV")
+    out.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
+    out.set_defaults(handler=run_export)
+    back = actions.add_parser(
+        "import",
+        help="replace the MeSH links with those of an SSSOM TSV file (and rebuild the closure)",
+    )
+    back.add_argument("file", type=Path, help="SSSOM TSV file")
+    back.set_defaults(handler=run_import)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write the links of the store as SSSOM TSV."""
+    store = open_store(args, read_only=True)
+    try:
+        if args.output is None:
+            rows = export(store, sys.stdout)
+        else:
+            with args.output.open("w", encoding="utf-8", newline="") as out:
+                rows = export(store, out)
+    finally:
+        store.close()
+    print(f"{rows:,} mappings written", file=sys.stderr)
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Validate an SSSOM file, then replace the links graph with its mappings."""
+    links = read_sssom(args.file)
+    store = open_store(args)
+    try:
+        summary = write_links(store, links, files=(str(args.file),))
+    finally:
+        store.close()
+    print(
+        f"{summary.graph.value}: {len(links):,} mappings imported, {summary.triples:,} triples, "
+        f"{summary.hierarchy:,} hasAncestor, {summary.memberships:,} memberOfClass"
+    )
+    return 0
