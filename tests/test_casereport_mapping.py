@@ -1,4 +1,4 @@
-"""The RDF mapping of curated publications: IRIs, labels, MeSH links, hierarchy, evidence, quotes."""
+"""The RDF mapping of curated publications: IRIs, labels, MeSH links, hierarchy, evidence."""
 
 from __future__ import annotations
 
@@ -117,7 +117,9 @@ def test_pd1_inhibitor_is_recorded_as_vague(graphs: dict[str, dict[NamedNode, di
     assert drug[RDF["type"]] == {vocab.Drug}
     assert drug[vocab.memberOfClass] == {_id("drug-class/pd-1-inhibitor")}
     assert any("pembrolizumab" in v.value for v in drug[vocab.vagueness])
-    exposure = news[_id("casereport/pd1-psoriasis-infliximab-news/patient-1/exposure/pd-1-inhibitor")]
+    exposure = news[
+        _id("casereport/pd1-psoriasis-infliximab-news/patient-1/exposure/pd-1-inhibitor")
+    ]
     assert exposure[vocab.drug] == {_id("drug/unspecified-pd-1-inhibitor")}
     assert exposure[vocab.vagueness]
 
@@ -129,7 +131,10 @@ def test_association_nodes(graphs: dict[str, dict[NamedNode, dict]]) -> None:
     assert node[RDF["type"]] == {vocab.InducesAssociation, vocab.DrugConditionAssociation}
     assert node[vocab.associationSubject] == {_id("drug/infliximab")}
     assert node[vocab.associationPredicate] == {vocab.induces}
-    assert node[vocab.evidenceReport] == {_id(f"casereport/{key}/case-1"), _id(f"casereport/{key}/case-2")}
+    assert node[vocab.evidenceReport] == {
+        _id(f"casereport/{key}/case-1"),
+        _id(f"casereport/{key}/case-2"),
+    }
     assert node[vocab.evidenceSource] == {_id(f"casereport/{key}")}
     assert {v.value for v in node[vocab.reportCount]} == {"2"}
     assert {v.value for v in node[vocab.patientCount]} == {"2"}
