@@ -313,7 +313,13 @@ def _write(result: Any, fmt: str, page: Page, meta: dict[str, Any]) -> Written:
     return write_triples(result, fmt, page)
 
 
-def child_main(conn: Connection, location: str, read_only: bool, catalogue_dir: str | None) -> None:
+def child_main(
+    conn: Connection,
+    location: str,
+    read_only: bool,
+    catalogue_dir: str | None,
+    chunk: int = CHUNK,
+) -> None:
     """Body of a query process: open the store, then answer jobs until the pipe closes."""
     try:
         runner = _Runner(location, read_only, catalogue_dir)
@@ -326,10 +332,10 @@ def child_main(conn: Connection, location: str, read_only: bool, catalogue_dir: 
             job = conn.recv()
         except (EOFError, OSError):
             return
-        _answer(conn, runner, job)
+        _answer(conn, runner, job, chunk)
 
 
-def _answer(conn: Connection, runner: _Runner, job: Job) -> None:
+def _answer(conn: Connection, runner: _Runner, job: Job, chunk: int) -> None:
     started = time.perf_counter()
     try:
         written = runner.run(job)
@@ -345,7 +351,7 @@ def _answer(conn: Connection, runner: _Runner, job: Job) -> None:
         conn.send(("ok", Answer(b"", "application/json", 0, False, elapsed, False, [], written)))
         return
     body = written.body
-    first, rest = body[:CHUNK], body[CHUNK:]
+    first, rest = body[:chunk], body[chunk:]
     answer = Answer(
         first,
         written.content_type,
@@ -357,8 +363,8 @@ def _answer(conn: Connection, runner: _Runner, job: Job) -> None:
         {},
     )
     conn.send(("ok", answer))
-    for start in range(0, len(rest), CHUNK):
-        conn.send_bytes(rest[start : start + CHUNK])
+    for start in range(0, len(rest), chunk):
+        conn.send_bytes(rest[start : start + chunk])
     if rest:
         conn.send_bytes(b"")
 
@@ -373,7 +379,7 @@ class _Slot:
         self.conn, child = pool.context.Pipe()
         self.process: BaseProcess = pool.context.Process(
             target=child_main,
-            args=(child, pool.location, pool.read_only, pool.catalogue_dir),
+            args=(child, pool.location, pool.read_only, pool.catalogue_dir, pool.chunk),
             daemon=True,
             name="pvkg-query",
         )
@@ -413,6 +419,7 @@ class QueryPool:
     :param size: number of query processes.
     :param read_only: open the store read-only (the default; write mode needs ``size=1``).
     :param catalogue_dir: the saved-query directory (``None``: the default catalogue).
+    :param chunk: largest piece of an answer sent over a pipe at once.
     """
 
     def __init__(
@@ -422,12 +429,14 @@ class QueryPool:
         *,
         read_only: bool = True,
         catalogue_dir: str | None = None,
+        chunk: int = CHUNK,
     ) -> None:
         if size < 1:
             raise ValueError("a query pool needs at least one process")
         self.location = location
         self.read_only = read_only
         self.catalogue_dir = catalogue_dir
+        self.chunk = chunk
         self.context = multiprocessing.get_context("forkserver")
         self.size = size
         self._idle: queue.LifoQueue[_Slot] = queue.LifoQueue()

@@ -1,0 +1,91 @@
+"""Parts of the service without HTTP: the doctests of ``server``, negotiation, policy, and the
+query pool (streamed answers, timeouts, errors) over a real on-disk store."""
+
+from __future__ import annotations
+
+import doctest
+import json
+from collections.abc import Iterator
+
+import pytest
+from server_harness import TEST_TRIPLES, test_store  # noqa: F401 - fixture
+
+import server.negotiation
+import server.policy
+import server.results
+from kg.errors import ParameterError, QueryError, QueryTimeoutError
+from server.policy import Policy, RefusedError, TooLargeError
+from server.workers import QueryPool, SavedJob, SparqlJob
+
+CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.mark.parametrize("module", [server.negotiation, server.policy, server.results])
+def test_doctests(module: object) -> None:
+    failures, _ = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.IGNORE_EXCEPTION_DETAIL)  # type: ignore[arg-type]
+    assert failures == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "INSERT DATA { <a:b> <a:c> <a:d> }",
+        "load <http://example.org/x>",
+        "WITH <a:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+        "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+        "SELECT * { \\u0053ERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+        "SELECT * { SERVICE ?x { ?s ?p ?o } }",
+    ],
+)
+def test_policy_refuses(text: str) -> None:
+    with pytest.raises(RefusedError):
+        Policy().check(text)
+
+
+def test_policy_allows_listed_hosts_and_plain_queries() -> None:
+    policy = Policy(max_query_bytes=200, service_hosts=frozenset({"example.org"}))
+    assert policy.check("SELECT * { SERVICE <http://example.org/s> { ?s ?p ?o } }") == "SELECT"
+    assert policy.check("PREFIX load: <a:> ASK { ?service load:x ?delete }") == "ASK"
+    with pytest.raises(TooLargeError):
+        policy.check("ASK {}" + " " * 300)
+    with pytest.raises(QueryError):
+        policy.check("this is not sparql")
+
+
+@pytest.fixture(scope="module")
+def pool(test_store: str) -> Iterator[QueryPool]:  # noqa: F811
+    from server_harness import QUERIES
+
+    opened = QueryPool(test_store, 2, catalogue_dir=str(QUERIES), chunk=1024)
+    yield opened
+    opened.close()
+
+
+def test_large_answer_streams_in_chunks(pool: QueryPool) -> None:
+    answer, rest = pool.run(SparqlJob("SELECT * WHERE { ?s ?p ?o }", "json", 100000,
+                                      default_graphs=("https://w3id.org/pvkg/graph/test",)), 10)
+    assert answer.more and len(answer.body) == 1024
+    pieces = [answer.body, *rest]
+    assert len(pieces) > 10
+    body = json.loads(b"".join(pieces))
+    assert len(body["results"]["bindings"]) == TEST_TRIPLES
+    assert answer.rows == TEST_TRIPLES and not answer.truncated
+    again, _ = pool.run(SparqlJob("ASK { ?s ?p ?o }", "json", 10), 10)  # process given back
+    assert json.loads(again.body)["boolean"] is True
+
+
+def test_timeout_replaces_the_process(pool: QueryPool) -> None:
+    with pytest.raises(QueryTimeoutError, match="timed out"):
+        pool.run(SparqlJob(CROSS, "json", 10), 1.0)
+    answer, _ = pool.run(SavedJob("drug-lookup", (("drug", "adalimumab"),), "dashboard", 10), 10)
+    assert json.loads(answer.body)["rows"] == [
+        ["adalimumab", "http://id.nlm.nih.gov/mesh/D000068879", 7]
+    ]
+
+
+def test_user_errors_cross_the_pipe(pool: QueryPool) -> None:
+    with pytest.raises(ParameterError) as caught:
+        pool.run(SavedJob("drug-lookup", (("drug", "nothing"),), "json", 10), 10)
+    assert caught.value.name == "drug"
+    with pytest.raises(QueryError):
+        pool.run(SparqlJob("SELECT * WHERE { ?s ?p }", "json", 10), 10)
