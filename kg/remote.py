@@ -6,12 +6,15 @@ Graph Store HTTP Protocol in chunks, or as SPARQL Update ``INSERT DATA`` chunks 
 has no Graph Store endpoint. Endpoints, credentials and engine quirks come from the store URL
 (:mod:`kg.remote_config`); see ``docs/deployment.md``.
 
-**Replacing a graph** (``docs/decisions/0007-remote-store.md``): the staged file is uploaded into
+**Replacing a graph** (``docs/decisions/0007-remote-store.md``), ``switch=move`` (the default):
+the staged file is uploaded into
 a staging graph ``urn:pvkg:staging:<key of the graph>`` (one per target graph, emptied first),
 counted, and then switched in with *one* update request that drops the old graph, moves the
 staging graph onto it and replaces its provenance (:mod:`kg.provenance`). Until that request
 commits, the old graph and its provenance answer as before; a load that fails or is killed leaves
 at most a staging graph behind, which the next load of the same graph empties.
+With ``switch=put`` (Oxigraph's profile) the whole file goes in one Graph Store ``PUT`` that the
+engine runs as one transaction, and the provenance follows in a second request.
 
 **The dataset**: the default graph of a query is the union of the graphs pvkg has recorded in its
 meta graph, plus the meta graph; ``GRAPH`` sees the same graphs. pvkg names them explicitly
@@ -173,6 +176,12 @@ class RemoteStore:
             graph then still answers.
         """
         self._require_writable()
+        if self.config.switch == "put":
+            self._put(graph, ntriples)
+            count = self._count(graph)
+            meta = provenance_triples(graph, provenance, count, now_literal())
+            self._client.update(replace_provenance_update(graph, meta))
+            return count
         staging = staging_graph(graph)
         self._client.update(f"DROP SILENT GRAPH {staging}")
         self._upload(staging, ntriples)
@@ -288,6 +297,15 @@ class RemoteStore:
                 for chunk in _chunks(source, limit, _INSERT_CHUNK_LINES):
                     body = chunk.decode("utf-8")
                     self._client.update(f"INSERT DATA {{ GRAPH {staging} {{\n{body}}} }}")
+
+    def _put(self, graph: NamedNode, ntriples: Path) -> None:
+        """Replace ``graph`` with the whole staged file in one Graph Store ``PUT``."""
+        try:
+            source = ntriples.open("rb")
+        except OSError as error:
+            raise StoreError(f"cannot read staged graph {ntriples}: {error}") from None
+        with source:
+            self._client.graph_put(graph.value, source)
 
     def _download(self, graph: NamedNode, sink: IO[bytes]) -> None:
         """Write the N-Triples of ``graph`` to ``sink`` (Graph Store GET, else CONSTRUCT)."""

@@ -18,11 +18,15 @@ URL option         environment variable        meaning
 ``read-timeout``                               seconds to wait for an answer without a query
                                                timeout (default 600)
 ``chunk-mb``                                   size of one upload request in MiB (default 8)
+``switch``                                     ``move`` (staging graph, then one update) or
+                                               ``put`` (one transactional Graph Store PUT)
 =================  ==========================  =====================================================
 
 Profiles derive the other endpoints from the query URL's path:
 
 * ``oxigraph`` (chosen automatically for a path ending in ``/query``): ``/update``, ``/store``;
+  graphs are replaced by one Graph Store ``PUT``, which Oxigraph runs as one transaction
+  (its SPARQL ``MOVE`` copies triple by triple and is several times slower);
 * ``virtuoso``: ``/sparql`` for queries, ``/sparql-auth`` (digest auth) for updates,
   ``/sparql-graph-crud-auth`` for the Graph Store protocol, XML results (Virtuoso's JSON writes
   booleans as ``1``), query timeouts forwarded as the ``timeout`` parameter in milliseconds;
@@ -61,6 +65,7 @@ _OPTIONS = (
     "connect-timeout",
     "read-timeout",
     "chunk-mb",
+    "switch",
 )
 
 
@@ -83,6 +88,9 @@ class RemoteConfig:
     :param connect_timeout: seconds to wait for a connection.
     :param read_timeout: seconds to wait for an answer when the caller gives no timeout.
     :param chunk_bytes: largest upload request body.
+    :param switch: how a graph is replaced: ``move`` (load a staging graph in chunks, then
+        ``DROP``/``MOVE`` in one update) or ``put`` (one Graph Store ``PUT`` of the whole file,
+        for engines that run it as one transaction).
     :param extra_params: other query-string options, sent with every request.
     :param location: the store URL as given, without its password: it reopens the same store
         (the password then comes from ``PVKG_STORE_PASSWORD``).
@@ -103,6 +111,7 @@ class RemoteConfig:
     connect_timeout: float = 3.0
     read_timeout: float = 600.0
     chunk_bytes: int = 8 << 20
+    switch: str = "move"
     extra_params: tuple[tuple[str, str], ...] = ()
     location: str = ""
 
@@ -150,6 +159,13 @@ class RemoteConfig:
         gsp_url = default_gsp if gsp is None else (None if gsp == "none" else gsp)
         update_url = pick("update", "UPDATE_URL") or default_update
         auth = pick("auth", "AUTH") or default_auth
+        switch = options.get("switch") or str(defaults.pop("switch", "move"))
+        defaults.pop("switch", None)
+        if switch not in ("move", "put") or (switch == "put" and gsp_url is None):
+            raise StoreError(
+                f"store option switch must be 'move', or 'put' with a Graph Store endpoint, "
+                f"not {switch!r}"
+            )
         if auth not in ("digest", "basic"):
             raise StoreError(f"store option auth must be 'digest' or 'basic', not {auth!r}")
         return cls(
@@ -163,6 +179,7 @@ class RemoteConfig:
             connect_timeout=_number(options, "connect-timeout", 3.0),
             read_timeout=_number(options, "read-timeout", 600.0),
             chunk_bytes=int(_number(options, "chunk-mb", 8.0) * (1 << 20)),
+            switch=switch,
             extra_params=extra,
             location=_without_password(parts.scheme, netloc, parts.username, url),
             **defaults,  # type: ignore[arg-type]
@@ -190,6 +207,7 @@ def _profile_defaults(profile: str, query_url: str, *, has_credentials: bool) ->
         return {
             "update_url": _sibling(query_url, "update"),
             "gsp_url": _sibling(query_url, "store"),
+            "switch": "put",
         }
     if profile == "virtuoso":
         suffix = "-auth" if has_credentials else ""

@@ -142,6 +142,21 @@ class ProtocolClient:
             what="graph upload",
         )
 
+    def graph_put(self, graph: str, source: IO[bytes]) -> None:
+        """Replace ``graph`` with the N-Triples read from ``source`` (Graph Store ``PUT``).
+
+        :raises StoreError: if there is no Graph Store endpoint or the request fails.
+        """
+        self._send(
+            "PUT",
+            self._gsp_url(),
+            params=[*self.config.extra_params, (self.config.graph_param, graph)],
+            data=source,
+            headers={"Content-Type": self.config.gsp_content_type},
+            read_timeout=self.config.read_timeout,
+            what="graph upload",
+        )
+
     def graph_get(self, graph: str, sink: IO[bytes]) -> bool:
         """Stream the N-Triples of ``graph`` into ``sink`` (Graph Store ``GET``).
 
@@ -178,7 +193,7 @@ class ProtocolClient:
         headers: dict[str, str],
         read_timeout: float,
         what: str,
-        data: bytes | list[tuple[str, str]] | None = None,
+        data: bytes | IO[bytes] | list[tuple[str, str]] | None = None,
         deadline: float | None = None,
         stream: bool = False,
         missing_ok: bool = False,
