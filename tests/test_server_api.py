@@ -9,23 +9,31 @@ import pytest
 import rdflib
 import requests
 from openapi_spec_validator import validate
-from server_harness import FILLER, PVID, server, test_store  # noqa: F401 - fixtures
+from server_harness import FILLER, PVID
 
+pytest_plugins = ("server_harness",)
 pytestmark = pytest.mark.integration
 
 
 def results(base: str, name: str, accept: str | None = None, **params: str) -> requests.Response:
     headers = {} if accept is None else {"Accept": accept}
-    return requests.get(f"{base}/api/queries/{name}/results", params=params, headers=headers,
-                        timeout=30)
+    return requests.get(
+        f"{base}/api/queries/{name}/results", params=params, headers=headers, timeout=30
+    )
 
 
 def test_index_and_description(server: str) -> None:
     index = requests.get(server + "/api/queries", timeout=30).json()["queries"]
     names = [q["name"] for q in index]
     assert names == sorted(
-        ["drug-conditions", "drug-graph", "drug-lookup", "drugs-by-reports", "has-psoriasis",
-         "label-search"]
+        [
+            "drug-conditions",
+            "drug-graph",
+            "drug-lookup",
+            "drugs-by-reports",
+            "has-psoriasis",
+            "label-search",
+        ]
     )
     lookup = requests.get(server + "/api/queries/drug-lookup", timeout=30).json()
     assert lookup["params"][0]["name"] == "drug" and lookup["params"][0]["type"] == "drug"
@@ -49,9 +57,10 @@ def test_dashboard_json_numbers_are_numbers(server: str) -> None:
     assert meta["parameters"] == {"drug": "mesh:D000068879"}
     assert meta["rows"] == 1 and meta["truncated"] is False
     assert isinstance(meta["elapsed_ms"], float)
-    assert meta["dataset_version"] == requests.get(server + "/health", timeout=30).json()[
-        "dataset_version"
-    ]
+    assert (
+        meta["dataset_version"]
+        == requests.get(server + "/health", timeout=30).json()["dataset_version"]
+    )
 
 
 def test_sparql_json_and_csv(server: str) -> None:
@@ -74,8 +83,12 @@ def test_paging_with_link_next(server: str) -> None:
     assert body["meta"]["truncated"] is True
     link = first.links["next"]["url"]
     second = requests.get(link, timeout=30).json()
-    assert [r[1] for r in second["rows"]] == ["filler 144", "filler 145", "filler 146",
-                                              "filler 147"]
+    assert [r[1] for r in second["rows"]] == [
+        "filler 144",
+        "filler 145",
+        "filler 146",
+        "filler 147",
+    ]
     last = results(server, "drugs-by-reports", min_reports="140", limit="4", offset="8")
     assert [r[2] for r in last.json()["rows"]] == [148, 149]
     assert "next" not in last.links and last.json()["meta"]["truncated"] is False
@@ -86,8 +99,9 @@ def test_etag_follows_dataset_version(server: str) -> None:
     tag = first.headers["ETag"]
     version = requests.get(server + "/health", timeout=30).json()["dataset_version"]
     assert version in tag
-    again = requests.get(f"{server}/api/queries/drug-lookup/results",
-                         headers={"If-None-Match": tag}, timeout=30)
+    again = requests.get(
+        f"{server}/api/queries/drug-lookup/results", headers={"If-None-Match": tag}, timeout=30
+    )
     assert again.status_code == 304
     other = results(server, "drug-lookup", drug="adalimumab")
     assert other.headers["ETag"] != tag
@@ -151,20 +165,32 @@ def test_openapi_validates_and_lists_parameters(server: str) -> None:
     validate(doc)
     operation = doc["paths"]["/api/queries/drugs-by-reports/results"]["get"]
     schema = {p["name"]: p["schema"] for p in operation["parameters"]}
-    assert schema["min_reports"] == {"type": "integer", "minimum": 0, "maximum": 100000,
-                                     "default": 0}
+    assert schema["min_reports"] == {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 100000,
+        "default": 0,
+    }
     assert schema["limit"]["maximum"] == 100
     assert set(doc["paths"]) == {"/api/queries"} | {
         f"/api/queries/{n}/results"
-        for n in ("drug-conditions", "drug-graph", "drug-lookup", "drugs-by-reports",
-                  "has-psoriasis", "label-search")
+        for n in (
+            "drug-conditions",
+            "drug-graph",
+            "drug-lookup",
+            "drugs-by-reports",
+            "has-psoriasis",
+            "label-search",
+        )
     }
 
 
 def test_entity_html(server: str) -> None:
-    page = requests.get(server + "/id/drug/infliximab",
-                        headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
-                        timeout=30)
+    page = requests.get(
+        server + "/id/drug/infliximab",
+        headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+        timeout=30,
+    )
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     html = page.text
     assert "<h1>infliximab</h1>" in html
@@ -175,12 +201,17 @@ def test_entity_html(server: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("accept", "fmt"), [("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
-                        ("application/n-triples", "nt")]
+    ("accept", "fmt"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/n-triples", "nt"),
+    ],
 )
 def test_entity_rdf(server: str, accept: str, fmt: str) -> None:
-    response = requests.get(server + "/id/condition/uveitis", headers={"Accept": accept},
-                            timeout=30)
+    response = requests.get(
+        server + "/id/condition/uveitis", headers={"Accept": accept}, timeout=30
+    )
     assert response.status_code == 200
     graph = rdflib.Graph().parse(data=response.text, format=fmt)
     uveitis = rdflib.URIRef(PVID + "condition/uveitis")
@@ -191,8 +222,9 @@ def test_entity_rdf(server: str, accept: str, fmt: str) -> None:
 
 def test_unknown_entity_is_404(server: str) -> None:
     for accept in ("text/turtle", "text/html"):
-        response = requests.get(server + "/id/drug/unobtainium", headers={"Accept": accept},
-                                timeout=30)
+        response = requests.get(
+            server + "/id/drug/unobtainium", headers={"Accept": accept}, timeout=30
+        )
         assert response.status_code == 404
 
 

@@ -12,8 +12,8 @@ import shutil
 import subprocess
 
 import pytest
-from server_harness import server, test_store  # noqa: F401 - fixtures
 
+pytest_plugins = ("server_harness",)
 pytestmark = pytest.mark.integration
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -23,8 +23,15 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def test_page_runs_a_saved_query(server: str, tmp_path: object) -> None:
     url = f"{server}/?example=drugs-by-reports&run=1"
     command = [
-        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        f"--user-data-dir={tmp_path}", "--virtual-time-budget=10000", "--dump-dom", url,
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={tmp_path}",
+        "--virtual-time-budget=10000",
+        "--dump-dom",
+        url,
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     dom = done.stdout

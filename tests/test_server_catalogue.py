@@ -12,7 +12,6 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
@@ -24,6 +23,7 @@ from kg.errors import ParameterError
 from kg.params import run_saved
 from kg.store import open_store
 
+pytest_plugins = ("server_harness",)
 pytestmark = pytest.mark.integration
 
 CATALOGUE = Catalogue(REPO / "queries")
@@ -33,8 +33,12 @@ CATALOGUE = Catalogue(REPO / "queries")
 def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """(store location, base URL) of ``pvkg serve`` over ``pvkg build``'s graph."""
     location = str(tmp_path_factory.mktemp("bundled") / "store")
-    subprocess.run([sys.executable, "-m", "cli.main", "--store", location, "build"], cwd=REPO,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "cli.main", "--store", location, "build"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
     with serve(location, "--queries", str(REPO / "queries")) as base:
         yield location, base
 
@@ -58,8 +62,9 @@ def test_saved_query_matches_in_process_run(bundled: tuple[str, str], name: str)
         expected_rows, expected_error = None, error
     finally:
         store.close()
-    response = requests.get(f"{base}/api/queries/{name}/results",
-                            params={**given, "limit": "10000"}, timeout=60)
+    response = requests.get(
+        f"{base}/api/queries/{name}/results", params={**given, "limit": "10000"}, timeout=60
+    )
     if expected_error is not None:
         assert response.status_code == 400
         assert response.json()["parameter"] == expected_error.name
@@ -77,6 +82,7 @@ def test_openapi_of_the_catalogue_validates(bundled: tuple[str, str]) -> None:
 
 def test_service_description_lists_bundled_graphs(bundled: tuple[str, str]) -> None:
     _, base = bundled
-    text = requests.get(base + "/sparql", headers={"Accept": "application/n-triples"},
-                        timeout=30).text
+    text = requests.get(
+        base + "/sparql", headers={"Accept": "application/n-triples"}, timeout=30
+    ).text
     assert "<https://w3id.org/pvkg/graph/ontology>" in text

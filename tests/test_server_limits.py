@@ -13,16 +13,15 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 import requests
-from server_harness import (  # noqa: F401 - fixtures
+from server_harness import (
     FILLER,
     PVID,
     build_store,
     free_port,
     serve,
-    server,
-    test_store,
 )
 
+pytest_plugins = ("server_harness",)
 pytestmark = pytest.mark.integration
 
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -36,7 +35,7 @@ class Listener:
         hits = self.hits
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 hits.append(self.path)
                 self.send_response(200)
                 self.send_header("Content-Type", "application/sparql-results+json")
@@ -69,19 +68,26 @@ def listener() -> Iterator[Listener]:
 def test_heavy_query_times_out_while_saved_query_answers(server: str) -> None:
     with ThreadPoolExecutor(max_workers=1) as pool:
         started = time.monotonic()
-        heavy = pool.submit(requests.post, server + "/sparql", data={"query": CROSS_PRODUCT},
-                            timeout=60)
+        heavy = pool.submit(
+            requests.post, server + "/sparql", data={"query": CROSS_PRODUCT}, timeout=60
+        )
         time.sleep(0.3)
         answers = []
         for minimum in ("131", "132", "133"):  # values no other test uses: never cached
-            response = requests.get(f"{server}/api/queries/drugs-by-reports/results",
-                                    params={"min_reports": minimum}, timeout=30)
+            response = requests.get(
+                f"{server}/api/queries/drugs-by-reports/results",
+                params={"min_reports": minimum},
+                timeout=30,
+            )
             answers.append((response.status_code, len(response.json()["rows"]), heavy.done()))
         timed_out = heavy.result()
         elapsed = time.monotonic() - started
     # rows with reportCount >= m among filler 0..149 and the two real drugs (12, 7)
-    assert answers == [(200, FILLER - 131, False), (200, FILLER - 132, False),
-                       (200, FILLER - 133, False)]
+    assert answers == [
+        (200, FILLER - 131, False),
+        (200, FILLER - 132, False),
+        (200, FILLER - 133, False),
+    ]
     assert timed_out.status_code == 504
     assert timed_out.headers["Content-Type"] == "application/problem+json"
     assert "timed out" in timed_out.json()["detail"]
@@ -102,7 +108,8 @@ def test_service_to_local_listener_refused(server: str, listener: Listener) -> N
     queries = [
         f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}",
         f"select * where {{ service silent <{listener.url}> {{ ?s ?p ?o }} }}",
-        f"PREFIX x: <http://127.0.0.1:{listener.port}/> SELECT * {{ SERVICE x:sparql {{ ?s ?p ?o }} }}",
+        f"PREFIX x: <http://127.0.0.1:{listener.port}/> "
+        "SELECT * { SERVICE x:sparql { ?s ?p ?o } }",
         f"SELECT * {{ VALUES ?e {{ <{listener.url}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
         f"SELECT * {{ SERVICE # comment\n <{listener.url}> {{ ?s ?p ?o }} }}",
     ]
@@ -131,28 +138,41 @@ def test_query_size_cap(server: str) -> None:
 
 def test_write_endpoint_needs_the_token(tmp_path: Path, listener: Listener) -> None:
     location = build_store(tmp_path)
-    insert = f'INSERT DATA {{ GRAPH <https://w3id.org/pvkg/graph/test> {{ <{PVID}drug/new> <http://www.w3.org/2000/01/rdf-schema#label> "new drug" }} }}'
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    insert = (
+        "INSERT DATA { GRAPH <https://w3id.org/pvkg/graph/test> "
+        f'{{ <{PVID}drug/new> {label} "new drug" }} }}'
+    )
     ask = 'ASK { ?d <http://www.w3.org/2000/01/rdf-schema#label> "new drug" }'
     with serve(location, "--timeout", "5", env={"PVKG_WRITE_TOKEN": "s3cret-token"}) as base:
         version = requests.get(base + "/health", timeout=30).json()["dataset_version"]
         for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "s3cret-token"}):
-            refused = requests.post(base + "/update", data={"update": insert}, headers=headers,
-                                    timeout=30)
+            refused = requests.post(
+                base + "/update", data={"update": insert}, headers=headers, timeout=30
+            )
             assert refused.status_code == 401
-        assert requests.get(base + "/sparql", params={"query": ask}, timeout=30).json()[
-            "boolean"] is False
+        assert (
+            requests.get(base + "/sparql", params={"query": ask}, timeout=30).json()["boolean"]
+            is False
+        )
         public = requests.post(base + "/sparql", data={"update": insert}, timeout=30)
         assert public.status_code == 403
         auth = {"Authorization": "Bearer s3cret-token"}
-        load = requests.post(base + "/update", data={"update": f"LOAD <{listener.url}>"},
-                             headers=auth, timeout=30)
+        load = requests.post(
+            base + "/update", data={"update": f"LOAD <{listener.url}>"}, headers=auth, timeout=30
+        )
         assert load.status_code == 403
-        done = requests.post(base + "/update", data=insert.encode(),
-                             headers={**auth, "Content-Type": "application/sparql-update"},
-                             timeout=30)
+        done = requests.post(
+            base + "/update",
+            data=insert.encode(),
+            headers={**auth, "Content-Type": "application/sparql-update"},
+            timeout=30,
+        )
         assert done.status_code == 200
-        assert requests.get(base + "/sparql", params={"query": ask}, timeout=30).json()[
-            "boolean"] is True
+        assert (
+            requests.get(base + "/sparql", params={"query": ask}, timeout=30).json()["boolean"]
+            is True
+        )
         assert done.json()["dataset_version"] != version
         health = requests.get(base + "/health", timeout=30).json()
         assert health["dataset_version"] == done.json()["dataset_version"]
@@ -160,6 +180,10 @@ def test_write_endpoint_needs_the_token(tmp_path: Path, listener: Listener) -> N
 
 
 def test_no_write_endpoint_without_token(server: str) -> None:
-    response = requests.post(server + "/update", data={"update": "DROP ALL"},
-                             headers={"Authorization": "Bearer anything"}, timeout=30)
+    response = requests.post(
+        server + "/update",
+        data={"update": "DROP ALL"},
+        headers={"Authorization": "Bearer anything"},
+        timeout=30,
+    )
     assert response.status_code == 404

@@ -15,17 +15,16 @@ import pytest
 import rdflib
 import requests
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from SPARQLWrapper import CSV, JSON, XML, SPARQLWrapper
-from server_harness import (  # noqa: F401 - fixtures
+from server_harness import (
     EXTRA_GRAPH,
     FILLER,
     PVID,
     TEST_GRAPH,
     TEST_TRIPLES,
-    server,
-    test_store,
 )
+from SPARQLWrapper import CSV, JSON, XML, SPARQLWrapper
 
+pytest_plugins = ("server_harness",)
 pytestmark = pytest.mark.integration
 
 PREFIXES = (
@@ -33,10 +32,16 @@ PREFIXES = (
     "PREFIX pv: <https://w3id.org/pvkg/ontology#>\n"
     "PREFIX pvid: <https://w3id.org/pvkg/id/>\n"
 )
-LOOKUP = PREFIXES + "SELECT ?label ?reports WHERE { pvid:drug\\/infliximab rdfs:label ?label ; pv:reportCount ?reports }"
+LOOKUP = (
+    PREFIXES
+    + "SELECT ?label ?reports WHERE { pvid:drug\\/infliximab rdfs:label ?label ;"
+    + " pv:reportCount ?reports }"
+)
 NOTE = PREFIXES + "SELECT ?note WHERE { pvid:drug\\/infliximab pv:note ?note }"
 ASK = PREFIXES + 'ASK { ?c rdfs:label "psoriasis" }'
-CONSTRUCT = PREFIXES + "CONSTRUCT { pvid:drug\\/adalimumab ?p ?o } WHERE { pvid:drug\\/adalimumab ?p ?o }"
+CONSTRUCT = (
+    PREFIXES + "CONSTRUCT { pvid:drug\\/adalimumab ?p ?o } WHERE { pvid:drug\\/adalimumab ?p ?o }"
+)
 ADALIMUMAB = rdflib.URIRef(PVID + "drug/adalimumab")
 SR = "{http://www.w3.org/2005/sparql-results#}"
 
@@ -56,8 +61,9 @@ GRAPH_TYPES = {
 
 def sparql(base: str, query: str, accept: str | None = None, **params: str) -> requests.Response:
     headers = {} if accept is None else {"Accept": accept}
-    return requests.get(base + "/sparql", params={"query": query, **params}, headers=headers,
-                        timeout=30)
+    return requests.get(
+        base + "/sparql", params={"query": query, **params}, headers=headers, timeout=30
+    )
 
 
 def lookup_values(kind: str, body: bytes) -> tuple[str, str]:
@@ -153,7 +159,11 @@ def test_ask(server: str, kind: str) -> None:
 
 @pytest.mark.parametrize(
     ("query", "accept"),
-    [(LOOKUP, "text/turtle"), (CONSTRUCT, "application/sparql-results+json"), (LOOKUP, "image/png")],
+    [
+        (LOOKUP, "text/turtle"),
+        (CONSTRUCT, "application/sparql-results+json"),
+        (LOOKUP, "image/png"),
+    ],
 )
 def test_not_acceptable(server: str, query: str, accept: str) -> None:
     response = sparql(server, query, accept)
@@ -163,11 +173,14 @@ def test_not_acceptable(server: str, query: str, accept: str) -> None:
 
 
 def test_post_form_and_direct(server: str) -> None:
-    form = requests.post(server + "/sparql", data={"query": LOOKUP},
-                         headers={"Accept": "text/csv"}, timeout=30)
+    form = requests.post(
+        server + "/sparql", data={"query": LOOKUP}, headers={"Accept": "text/csv"}, timeout=30
+    )
     direct = requests.post(
-        server + "/sparql", data=LOOKUP.encode(),
-        headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"}, timeout=30,
+        server + "/sparql",
+        data=LOOKUP.encode(),
+        headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"},
+        timeout=30,
     )
     for response in (form, direct):
         assert response.status_code == 200
@@ -183,8 +196,9 @@ def test_protocol_errors(server: str) -> None:
     assert two.status_code == 400
     missing = requests.post(server + "/sparql", data={"other": "x"}, timeout=30)
     assert missing.status_code == 400
-    unsupported = requests.post(server + "/sparql", data=b"x",
-                                headers={"Content-Type": "text/plain"}, timeout=30)
+    unsupported = requests.post(
+        server + "/sparql", data=b"x", headers={"Content-Type": "text/plain"}, timeout=30
+    )
     assert unsupported.status_code == 415
     put = requests.put(server + "/sparql", data={"query": ASK}, timeout=30)
     assert put.status_code == 405
@@ -195,8 +209,11 @@ def test_protocol_errors(server: str) -> None:
     [
         {"method": "GET", "params": {"update": "INSERT DATA { <a:b> <a:c> <a:d> }"}},
         {"method": "POST", "data": {"update": "DROP ALL"}},
-        {"method": "POST", "data": b"CLEAR ALL",
-         "headers": {"Content-Type": "application/sparql-update"}},
+        {
+            "method": "POST",
+            "data": b"CLEAR ALL",
+            "headers": {"Content-Type": "application/sparql-update"},
+        },
         {"method": "POST", "data": {"query": "DELETE WHERE { ?s ?p ?o }"}},
         {"method": "POST", "data": {"query": "LOAD <http://127.0.0.1:9/data.ttl>"}},
     ],
@@ -205,7 +222,9 @@ def test_updates_refused(server: str, request_kwargs: dict[str, object]) -> None
     response = requests.request(url=server + "/sparql", timeout=30, **request_kwargs)  # type: ignore[arg-type]
     assert response.status_code == 403
     assert response.headers["Content-Type"] == "application/problem+json"
-    count = sparql(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/pvkg/ontology#Drug> }")
+    count = sparql(
+        server, "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/pvkg/ontology#Drug> }"
+    )
     assert count.json()["results"]["bindings"][0]["n"]["value"] == str(2 + FILLER)
 
 
@@ -217,13 +236,18 @@ def test_default_graph_is_union_and_dataset_parameters(server: str) -> None:
     assert only_test["results"]["bindings"] == []
     graphs = requests.get(
         server + "/sparql",
-        params=[("query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"),
-                ("named-graph-uri", EXTRA_GRAPH.value)],
+        params=[
+            ("query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"),
+            ("named-graph-uri", EXTRA_GRAPH.value),
+        ],
         timeout=30,
     ).json()
     assert [b["g"]["value"] for b in graphs["results"]["bindings"]] == [EXTRA_GRAPH.value]
-    count = sparql(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-                   **{"default-graph-uri": TEST_GRAPH.value}).json()
+    count = sparql(
+        server,
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+        **{"default-graph-uri": TEST_GRAPH.value},
+    ).json()
     assert count["results"]["bindings"][0]["n"]["value"] == str(TEST_TRIPLES)
 
 
@@ -273,28 +297,33 @@ def test_rdflib_sparqlstore(server: str) -> None:
 
 def test_service_description_and_void(server: str) -> None:
     response = requests.get(server + "/sparql", headers={"Accept": "text/turtle"}, timeout=30)
-    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/turtle")
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith(
+        "text/turtle"
+    )
     sd = rdflib.Graph().parse(data=response.text, format="turtle")
-    SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    sd_ns = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
     endpoint = rdflib.URIRef(server + "/sparql")
-    assert (endpoint, rdflib.RDF.type, SD.Service) in sd
-    assert (endpoint, SD.feature, SD.UnionDefaultGraph) in sd
-    names = set(sd.objects(None, SD.name))
+    assert (endpoint, rdflib.RDF.type, sd_ns.Service) in sd
+    assert (endpoint, sd_ns.feature, sd_ns.UnionDefaultGraph) in sd
+    names = set(sd.objects(None, sd_ns.name))
     assert names == {rdflib.URIRef(TEST_GRAPH.value), rdflib.URIRef(EXTRA_GRAPH.value)}
-    void = requests.get(server + "/.well-known/void", headers={"Accept": "application/n-triples"},
-                        timeout=30)
+    void = requests.get(
+        server + "/.well-known/void", headers={"Accept": "application/n-triples"}, timeout=30
+    )
     assert void.headers["Content-Type"] == "application/n-triples"
     vg = rdflib.Graph().parse(data=void.text, format="nt")
-    VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
-    counts = {str(s): int(o) for s, o in vg.subject_objects(VOID.triples)}
+    void_ns = rdflib.Namespace("http://rdfs.org/ns/void#")
+    counts = {str(s): int(o) for s, o in vg.subject_objects(void_ns.triples)}
     assert counts[TEST_GRAPH.value] == TEST_TRIPLES
     assert counts[EXTRA_GRAPH.value] == 1
-    assert (None, VOID.sparqlEndpoint, endpoint) in vg
+    assert (None, void_ns.sparqlEndpoint, endpoint) in vg
 
 
 def test_cors_and_health(server: str) -> None:
     response = requests.get(
-        server + "/sparql", params={"query": ASK}, headers={"Origin": "https://dash.example"},
+        server + "/sparql",
+        params={"query": ASK},
+        headers={"Origin": "https://dash.example"},
         timeout=30,
     )
     assert response.headers["Access-Control-Allow-Origin"] == "*"

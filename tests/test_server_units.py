@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from server_harness import TEST_TRIPLES, test_store  # noqa: F401 - fixture
+from server_harness import QUERIES, TEST_TRIPLES
 
 import server.negotiation
 import server.policy
@@ -17,12 +17,16 @@ from kg.errors import ParameterError, QueryError, QueryTimeoutError
 from server.policy import Policy, RefusedError, TooLargeError
 from server.workers import QueryPool, SavedJob, SparqlJob
 
+pytest_plugins = ("server_harness",)
+
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
 @pytest.mark.parametrize("module", [server.negotiation, server.policy, server.results])
 def test_doctests(module: object) -> None:
-    failures, _ = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.IGNORE_EXCEPTION_DETAIL)  # type: ignore[arg-type]
+    failures, _ = doctest.testmod(
+        module, optionflags=doctest.ELLIPSIS | doctest.IGNORE_EXCEPTION_DETAIL
+    )  # type: ignore[arg-type]
     assert failures == 0
 
 
@@ -53,17 +57,22 @@ def test_policy_allows_listed_hosts_and_plain_queries() -> None:
 
 
 @pytest.fixture(scope="module")
-def pool(test_store: str) -> Iterator[QueryPool]:  # noqa: F811
-    from server_harness import QUERIES
-
+def pool(test_store: str) -> Iterator[QueryPool]:
     opened = QueryPool(test_store, 2, catalogue_dir=str(QUERIES), chunk=1024)
     yield opened
     opened.close()
 
 
 def test_large_answer_streams_in_chunks(pool: QueryPool) -> None:
-    answer, rest = pool.run(SparqlJob("SELECT * WHERE { ?s ?p ?o }", "json", 100000,
-                                      default_graphs=("https://w3id.org/pvkg/graph/test",)), 10)
+    answer, rest = pool.run(
+        SparqlJob(
+            "SELECT * WHERE { ?s ?p ?o }",
+            "json",
+            100000,
+            default_graphs=("https://w3id.org/pvkg/graph/test",),
+        ),
+        10,
+    )
     assert answer.more and len(answer.body) == 1024
     pieces = [answer.body, *rest]
     assert len(pieces) > 10
