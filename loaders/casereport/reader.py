@@ -31,7 +31,7 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Ha
         if key in seen:
             mark = key_node.start_mark
             raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} appears twice (line {mark.line + 1})", mark
+                None, None, f"key {key!r} appears twice in one mapping", mark
             )
         seen.add(key)
     return loader.construct_mapping(node)
