@@ -108,7 +108,8 @@ class ProtocolClient:
         )
         if response.headers.get("X-SQL-State", "").startswith("S1T"):
             # Virtuoso's "anytime" answer: partial results cut at the timeout
-            raise QueryTimeoutError(f"query ran past its {timeout} s deadline")
+            limit = "the engine's" if timeout is None else f"its {timeout:g} s"
+            raise QueryTimeoutError(f"query ran past {limit} deadline")
         return response
 
     def update(self, text: str) -> None:

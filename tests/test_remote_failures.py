@@ -185,3 +185,16 @@ def test_killing_the_engine_mid_load_keeps_the_previous_graph(
     assert fresh.replace_graph(GRAPH, small_path, small_provenance) == len(small)
     assert staged_count(own_engine, fresh) == 0
     assert [i.checksum for i in fresh.graphs()] == [small_provenance.checksum]
+
+
+def test_virtuoso_stops_at_the_forwarded_timeout(virtuoso_engine: Engine, tmp_path: Path) -> None:
+    store = RemoteStore.from_url(remote_url("virtuoso", virtuoso_engine))
+    graph = graph_iri("test", "timeout")
+    path, provenance = stage(triples("t", 3000), tmp_path)
+    store.replace_graph(graph, path, provenance)
+    cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"  # 2.7e10 rows
+    started = time.monotonic()
+    with pytest.raises(QueryTimeoutError, match="1 s deadline"):
+        store.query(cross, default_graphs=[graph], timeout=1.0)
+    assert time.monotonic() - started < 3.5  # Virtuoso itself stopped (client grace is 2 s)
+    store.drop_graph(graph)
