@@ -40,6 +40,8 @@ def _typed(kind: str) -> str:
 
 
 INTEGER = _typed("integer")
+_HAS_EXPOSURE = str(vocab.hasExposure)
+_A_EXPOSURE = f"{A} {vocab.DrugExposure}"
 _SEX = {"Female": vocab.Female, "Male": vocab.Male, "SexUnknown": vocab.SexUnknown}
 DECIMAL = _typed("decimal")
 
@@ -93,6 +95,9 @@ class QuarterMapper:
         self._drug_rows: dict[str, tuple[str, ...]] = {}
         self._drugs: dict[str, str] = {}
         self._conditions: dict[str, str] = {}
+        self._texts: dict[str, str] = {}
+        self._reaction_tails: dict[str, tuple[str, str]] = {}
+        self._ingredient_cache: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self.legacy = False
 
     # --- driver ------------------------------------------------------------------------------
@@ -298,15 +303,23 @@ class QuarterMapper:
         "dose_vbm",
         "dechal",
         "rechal",
-        "dose_amt",
-        "dose_unit",
-        "dose_form",
-        "dose_freq",
     ]
+    _ROLE_LINES: ClassVar[dict[str, str]] = {
+        code: f" {vocab.role} {iri} .\n" for code, iri in vocab.FAERS_ROLE_CODES.items()
+    }
+    _CHALLENGE_LINES: ClassVar[tuple[dict[str, str], dict[str, str]]] = (
+        {c: f" {vocab.dechallenge} {i} .\n" for c, i in vocab.CHALLENGE_CODES.items()},
+        {c: f" {vocab.rechallenge} {i} .\n" for c, i in vocab.CHALLENGE_CODES.items()},
+    )
+    _TEXT_PROPS: ClassVar[tuple[tuple[int, str], ...]] = (
+        (3, f" {vocab.verbatimDrugName} "),
+        (5, f" {vocab.route} "),
+        (6, f" {vocab.dose} "),
+    )
 
     def _drug(self, file: str, line: int, header: Header, f: list[str], out: list[str]) -> None:
-        v = [f[i].strip() for i in self._cols(header, self._DRUG).at]
-        pid, seq = v[0], v[1]
+        v = [f[i] for i in self._cols(header, self._DRUG).at]
+        pid, seq = v[0].strip(), v[1].strip()
         report = self._report(file, line, pid)
         if report is None:
             return
@@ -318,62 +331,54 @@ class QuarterMapper:
             self._bad(file, line, "drug_seq", f"duplicate drug_seq {seq} in report {pid}")
             return
         exp = f"{report}/drug/{seq}>"
-        role = v[2].upper()
-        role_iri = vocab.FAERS_ROLE_CODES.get(role)
-        out += [
-            f"{report}> {vocab.hasExposure} {exp} .\n",
-            f"{exp} {A} {vocab.DrugExposure} .\n",
-            f'{exp} {vocab.sequenceNumber} "{seq}"{INTEGER} .\n',
-        ]
-        if role_iri is None:
+        out.append(f"{report}> {_HAS_EXPOSURE} {exp} .\n{exp} {_A_EXPOSURE} .\n")
+        role = v[2].strip().upper()
+        role_line = self._ROLE_LINES.get(role)
+        if role_line is None:
             self._bad(file, line, "role_cod", f"unknown role code {role[:10]!r}")
         else:
-            out.append(f"{exp} {vocab.role} {role_iri} .\n")
+            out.append(exp + role_line)
             self.counts.roles[role] += 1
-        keys = []
-        for name in norm.ingredient_names(v[4], v[3]):
-            key = norm.drug_key(name)
-            if key is None:
-                continue
-            keys.append(key)
-            self._drugs.setdefault(key, name)
-            out.append(f"{exp} {vocab.drug} <{ID}drug/{key}> .\n")
-        if not keys:
+        keys, drug_lines = self._ingredients(v[4], v[3])
+        if keys:
+            out.append("".join(exp + d for d in drug_lines))
+        else:
             self._bad(file, line, "drugname", "no drug name or active ingredient")
-        self._drug_rows[row_key] = tuple(keys)
-        if role in self.counted and keys:
+        self._drug_rows[row_key] = keys
+        if keys and role in self.counted:
             self.base.exposures.setdefault(pid, set()).update(keys)
-        for at, prop in (
-            (3, vocab.verbatimDrugName),
-            (4, terms.activeIngredientText),
-            (5, vocab.route),
-            (6, vocab.dose),
-            (10, vocab.doseUnit),
-            (11, terms.doseForm),
-            (12, vocab.regimen),
-        ):
-            if v[at]:
-                out.append(f"{exp} {prop} {lit(v[at])} .\n")
-        try:
-            amount = norm.decimal_text(v[9])
-        except ValueError as error:
-            self._bad(file, line, "dose_amt", str(error))
-            amount = None
-        if amount is not None:
-            out.append(f'{exp} {vocab.doseAmount} "{amount}"{DECIMAL} .\n')
-        for column, at, prop in (
-            ("dechal", 7, vocab.dechallenge),
-            ("rechal", 8, vocab.rechallenge),
-        ):
-            code = v[at].upper()
-            if not code:
-                continue
-            challenge = vocab.CHALLENGE_CODES.get(code)
-            if challenge is None:
-                self._bad(file, line, column, f"unknown challenge code {code[:10]!r}")
-            else:
-                out.append(f"{exp} {prop} {challenge} .\n")
+        texts = self._texts
+        for at, prop in self._TEXT_PROPS:
+            value = v[at]
+            if value:
+                literal = texts.get(value)
+                if literal is None:
+                    literal = texts[value] = lit(value.strip()) + " .\n"
+                out.append(exp + prop + literal)
+        for column, at, lines in (("dechal", 7, 0), ("rechal", 8, 1)):
+            code = v[at].strip().upper()
+            if code:
+                challenge = self._CHALLENGE_LINES[lines].get(code)
+                if challenge is None:
+                    self._bad(file, line, column, f"unknown challenge code {code[:10]!r}")
+                else:
+                    out.append(exp + challenge)
         self.counts.rows["DRUG"] += 1
+
+    def _ingredients(self, prod_ai: str, drugname: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Ingredient keys of a DRUG row and the ``pv:drug`` line ends that link them."""
+        cache_key = (prod_ai, drugname)
+        found = self._ingredient_cache.get(cache_key)
+        if found is None:
+            keys = []
+            for name in norm.ingredient_names(prod_ai, drugname):
+                key = norm.drug_key(name)
+                if key is not None:
+                    keys.append(key)
+                    self._drugs.setdefault(key, name)
+            lines = tuple(f" {vocab.drug} <{ID}drug/{k}> .\n" for k in keys)
+            found = self._ingredient_cache[cache_key] = (tuple(keys), lines)
+        return found
 
     def _cols(self, header: Header, names: list[str]) -> Columns:
         cache: dict[int, tuple[Header, Columns]] = self.__dict__.setdefault("_col_cache", {})
@@ -397,12 +402,16 @@ class QuarterMapper:
             self._bad(file, line, "pt", "empty reaction term")
             return
         rx = f"{report}/reaction/{key}>"
-        out += [
-            f"{report}> {vocab.hasReaction} {rx} .\n",
-            f"{rx} {A} {vocab.AdverseReaction} .\n",
-            f"{rx} {vocab.condition} <{ID}condition/{key}> .\n",
-            f"{rx} {vocab.verbatimTerm} {lit(v[1])} .\n",
-        ]
+        tails = self._reaction_tails.get(v[1])
+        if tails is None:
+            tails = self._reaction_tails[v[1]] = (
+                f" {vocab.condition} <{ID}condition/{key}> .\n",
+                f" {vocab.verbatimTerm} {lit(v[1])} .\n",
+            )
+        out.append(
+            f"{report}> {vocab.hasReaction} {rx} .\n{rx} {A} {vocab.AdverseReaction} .\n"
+            f"{rx}{tails[0]}{rx}{tails[1]}"
+        )
         self.base.events.setdefault(v[0], set()).add(key)
         self.counts.rows["REAC"] += 1
 

@@ -31,10 +31,6 @@ manufacturerSender: Final = PV["manufacturerSender"]
 literatureReference: Final = PV["literatureReference"]
 faersQuarter: Final = PV["faersQuarter"]
 
-# --- drug exposure extras --------------------------------------------------------------------
-activeIngredientText: Final = PV["activeIngredientText"]
-doseForm: Final = PV["doseForm"]
-
 # --- quarters and deleted cases --------------------------------------------------------------
 FaersQuarter: Final = PV["FaersQuarter"]
 deletedCase: Final = PV["deletedCase"]
@@ -108,12 +104,6 @@ DECLARATIONS: Final[dict[str, tuple[str, str, str]]] = {
     "manufacturerSender": ("datatype", "sender", "Manufacturer that sent the report (mfr_sndr)."),
     "literatureReference": ("datatype", "literature reference", "FAERS lit_ref."),
     "faersQuarter": ("object", "FAERS quarter", "The quarterly extract a report was read from."),
-    "activeIngredientText": (
-        "datatype",
-        "active ingredient as given",
-        "FAERS prod_ai text of a drug exposure, before normalisation.",
-    ),
-    "doseForm": ("datatype", "dose form", "Dosage form as reported (dose_form)."),
     "FaersQuarter": ("class", "FAERS quarter", "One quarterly FAERS or legacy AERS extract."),
     "deletedCase": (
         "datatype",
