@@ -216,7 +216,7 @@ def test_q6_lab_findings_before_onset(built: EmbeddedStore, catalogue: Catalogue
 def test_q6_with_findings_at_onset(built: EmbeddedStore, catalogue: Catalogue) -> None:
     rows = run(
         built, catalogue, "lab-findings-before-onset", condition="paradoxical psoriasis",
-        atOnset="true",
+        at_onset="true",
     )  # fmt: skip
     assert _findings(rows) == BEFORE | AT_ONSET
 
@@ -296,7 +296,7 @@ def test_drug_given_as_label_curie_or_iri(
         ("drugs-inducing", {"condition": "nope:x y"}, "condition"),
         ("conditions-induced-by", {"drug": "psoriasis"}, "drug"),
         ("drugs-inducing", {"disease": "psoriasis"}, "disease"),
-        ("lab-findings-before-onset", {"atOnset": "maybe"}, "atOnset"),
+        ("lab-findings-before-onset", {"at_onset": "maybe"}, "at_onset"),
     ],
 )
 def test_bad_parameter_is_refused(
