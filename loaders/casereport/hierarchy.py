@@ -32,8 +32,8 @@ def below(tree: str, other: str) -> bool:
 
 
 def direct_parents(condition: Condition, conditions: Iterable[Condition]) -> set[str]:
-    """Ids of the conditions directly or indirectly broader than ``condition`` by tree number,
-    plus those named in its ``broader`` list."""
+    """Ids of the conditions broader than ``condition``: those named in its ``broader`` list and
+    those with a tree number above one of its tree numbers."""
     parents = set(condition.broader)
     for other in conditions:
         if other.id != condition.id and any(

@@ -593,14 +593,13 @@ def _lab(entry: Entry) -> LabFinding:
 
 def _population(entry: Entry) -> PopulationFinding:
     percent = entry.data.get("percent")
-    values = percent if isinstance(percent, list) else [percent]
     if percent is None:
         raise entry.error("is required (a number or [low, high])", field="percent")
-    if not 1 <= len(values) <= 2 or not all(
-        isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 100 for v in values
-    ):
+    raw: list[object] = percent if isinstance(percent, list) else [percent]
+    values = [float(v) for v in raw if isinstance(v, int | float) and not isinstance(v, bool)]
+    if not 1 <= len(raw) <= 2 or len(values) != len(raw) or not all(0 <= v <= 100 for v in values):
         raise entry.error("must be a number 0..100 or a list [low, high]", field="percent")
-    low, high = float(values[0] or 0), float(values[-1] or 0)
+    low, high = values[0], values[-1]
     if low > high:
         raise entry.error(f"low {low} is above high {high}", field="percent")
     return PopulationFinding(
