@@ -450,31 +450,13 @@ def test_hermit_finds_the_ontology_consistent(owl_world: tuple[Graph, Path]) -> 
     assert hermit(graph, path) == []
 
 
-@requires_java
-def test_hermit_detects_a_contradiction(owl_world: tuple[Graph, Path]) -> None:
-    """Control: the check above can fail; a drug that is also a patient violates disjointness."""
-    import owlready2
-
-    graph, path = owl_world
-    thing = URIRef("https://w3id.org/pvkg/id/test/contradiction")
-    graph.add((thing, RDF.type, OWL.NamedIndividual))
-    graph.add((thing, RDF.type, URIRef(vocab.Drug.value)))
-    graph.add((thing, RDF.type, URIRef(vocab.Patient.value)))
-    with pytest.raises(owlready2.OwlReadyInconsistentOntologyError):
-        hermit(graph, path)
-
-
 # --- the model in use: a hand-written example case against the axioms -------------------------
 
 EXAMPLE_CASE = REPO / "tests" / "fixtures" / "ontology" / "example-case.ttl"
 CASE = "https://w3id.org/pvkg/id/casereport/example/1"
 EXPOSURE = URIRef(f"{CASE}/exposure/1")
-TREATMENT = URIRef(f"{CASE}/exposure/2")
 REACTION = URIRef(f"{CASE}/reaction/1")
 PATIENT = URIRef(f"{CASE}/patient")
-ASSOCIATION = URIRef(
-    "https://w3id.org/pvkg/id/association/induces/infliximab/pustular-psoriasis/casereport"
-)
 
 
 def pv(local: str) -> URIRef:
@@ -489,13 +471,11 @@ def test_hermit_accepts_the_example_case(owl_world: tuple[Graph, Path]) -> None:
     assert hermit(graph, path) == []
 
 
-# Each mistake contradicts a different kind of axiom: a range meeting a disjointness axiom,
-# disjoint value classes, disjoint association subclasses, a datatype range, a functional
-# property over pairwise-different individuals.
+# Controls showing the HermiT checks can fail. Each mistake contradicts a different kind of
+# axiom: an object-property range meeting a disjointness axiom, a datatype range, a functional
+# property over pairwise-different individuals. (Each HermiT run starts a JVM: keep this short.)
 MISTAKES: dict[str, list[tuple[URIRef, URIRef, Node]]] = {
     "reaction-as-indication": [(EXPOSURE, pv("indication"), REACTION)],
-    "reaction-outcome-as-response": [(TREATMENT, pv("response"), pv("Recovered"))],
-    "treats-and-induces-association": [(ASSOCIATION, RDF.type, pv("TreatsAssociation"))],
     "non-boolean-seriousness": [(REACTION, pv("serious"), Literal("yes"))],
     "two-sexes": [(PATIENT, pv("sex"), pv("Male"))],
 }
@@ -515,26 +495,25 @@ def test_hermit_rejects_misuse_of_the_model(owl_world: tuple[Graph, Path], mista
 
 
 @requires_java
-def test_treats_and_induces_edges_follow_from_the_reports(owl_world: tuple[Graph, Path]) -> None:
-    """The property chains on pv:treats / pv:induces derive exactly the example's direct edges."""
+def test_induces_edges_follow_from_the_reports(owl_world: tuple[Graph, Path]) -> None:
+    """The property chains on pv:induces derive exactly the example's induces edges from its
+    suspect and caused-reaction links; pv:treats (which needs a favourable response) has none."""
     graph, path = owl_world
     example = Graph().parse(EXAMPLE_CASE, format="turtle")
-    expected = {
-        (str(s), str(p), str(o))
-        for p in (pv("treats"), pv("induces"))
-        for s, o in example.subject_objects(p)
-    }
-    assert len(expected) == 5
+    induces, treats = pv("induces"), pv("treats")
+    expected = {(str(s), str(o)) for s, o in example.subject_objects(induces)}
+    assert len(expected) == 2
     for triple in example:
-        if triple[1] not in (pv("treats"), pv("induces")):
+        if triple[1] not in (induces, treats):
             graph.add(triple)
     world = reason(graph, path, infer_property_values=True)
-    derived = {
-        (s.iri, prop, o.iri)
-        for prop in (str(pv("treats")), str(pv("induces")))
-        for s, o in world.sparql(f"SELECT ?s ?o WHERE {{ ?s <{prop}> ?o }}")
-    }
-    assert derived == expected
+
+    def edges(prop: URIRef) -> set[tuple[str, str]]:
+        rows = world.sparql(f"SELECT ?s ?o WHERE {{ ?s <{prop}> ?o }}")
+        return {(s.iri, o.iri) for s, o in rows}
+
+    assert edges(induces) == expected
+    assert edges(treats) == set()
 
 
 def test_example_case_uses_only_declared_terms(graph: Graph) -> None:
