@@ -143,6 +143,10 @@ def test_association_nodes(graphs: dict[str, dict[NamedNode, dict]]) -> None:
     # treats edges only where the response was resolved or improved
     treated = {o for o in cases[_id("drug/cyclosporine")][vocab.treats]}
     assert treated == {_id("condition/paradoxical-psoriasis")}
+    assert cases[_id("drug/ustekinumab")][vocab.treats] == {
+        _id("condition/paradoxical-psoriasis"),
+        _id("condition/crohn-disease"),
+    }
     assert vocab.treats not in cases[_id("drug/acitretin")]
     assert vocab.treats not in cases[_id("drug/secukinumab")]
 

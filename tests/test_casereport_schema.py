@@ -141,6 +141,12 @@ CASES = {
         "caused",
         "does not list 'cyclosporine' among its suspects",
     ),
+    "treatment indication response without indication": (
+        _set(*P0, "treatments", 0, "indication_response", value="improved"),
+        "patients[0].treatments[0]",
+        "indication_response",
+        "needs an indication",
+    ),
     "lab finding onset without reaction": (
         _drop(*P0, "lab_findings", 0, "reaction"),
         "patients[0].lab_findings[0]",

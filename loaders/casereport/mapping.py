@@ -6,8 +6,9 @@ exposures, reactions, treatments, lab findings) the mapping derives the direct
 ``pv:treats`` / ``pv:induces`` edges and one association node per edge and publication:
 
 * ``induces``: a reaction's condition, from the drug of each of its suspect exposures;
-* ``treats``: an exposure's indication when ``indication_response`` is resolved or improved, and
-  a treated reaction's condition when the treatment's ``response`` is resolved or improved.
+* ``treats``: the indication of an exposure or treatment when its ``indication_response`` is
+  resolved or improved, and a treated reaction's condition when the treatment's ``response``
+  is resolved or improved.
 
 The rule is documented for curators in ``docs/casereport-format.md``.
 """
@@ -370,6 +371,10 @@ def _treatment(
         out.append(Triple(node, vocab.responseScore, text(t.score)))
     if t.indication:
         out.append(Triple(node, vocab.indication, condition_iri(t.indication)))
+    if t.indication and t.indication_response:
+        out.append(Triple(node, vocab.indicationResponse, RESPONSES[t.indication_response]))
+        if t.indication_response in FAVOURABLE_RESPONSES:
+            m.support("treats", t.drug, t.indication, report, t.response_quote or t.quote)
     out += [Triple(node, vocab.causedReaction, reactions[c]) for c in t.caused]
     if t.response in FAVOURABLE_RESPONSES:
         m.support("treats", t.drug, treated, report, t.response_quote or t.quote)

@@ -191,6 +191,7 @@ class Treatment:
     added_to: str | None = None
     replaces: str | None = None
     indication: str | None = None
+    indication_response: str | None = None
     caused: tuple[str, ...] = ()
     note: str | None = None
     vagueness: str | None = None
@@ -355,6 +356,7 @@ _TREATMENT = (
     "added_to",
     "replaces",
     "indication",
+    "indication_response",
     "caused",
     "note",
     "vagueness",
@@ -547,6 +549,9 @@ def _reaction(entry: Entry) -> Reaction:
 
 
 def _treatment(entry: Entry) -> Treatment:
+    indication_response = entry.choice("indication_response", tuple(RESPONSES), required=False)
+    if indication_response is not None and not entry.has("indication"):
+        raise entry.error("needs an indication to respond", field="indication_response")
     return Treatment(
         id=entry.identifier("id"),
         drug=entry.identifier("drug"),
@@ -565,6 +570,7 @@ def _treatment(entry: Entry) -> Treatment:
         added_to=entry.optional_identifier("added_to"),
         replaces=entry.optional_identifier("replaces"),
         indication=entry.optional_identifier("indication"),
+        indication_response=indication_response,
         caused=entry.identifiers("caused"),
         note=entry.optional_text("note"),
         vagueness=entry.optional_text("vagueness"),
