@@ -176,6 +176,7 @@ class RemoteStore:
             graph then still answers.
         """
         self._require_writable()
+        self._client.ping()  # uploads wait long for a busy engine: check it is there first
         if self.config.switch == "put":
             self._put(graph, ntriples)
             count = self._count(graph)

@@ -112,6 +112,13 @@ class ProtocolClient:
             raise QueryTimeoutError(f"query ran past {limit} deadline")
         return response
 
+    def ping(self) -> None:
+        """Ask the query endpoint ``ASK {}``: fails fast if the engine cannot be reached.
+
+        :raises StoreError: if the engine cannot be reached or fails.
+        """
+        self.query("ASK {}", accept="*/*").close()
+
     def update(self, text: str) -> None:
         """POST a SPARQL Update.
 
@@ -141,6 +148,7 @@ class ProtocolClient:
             headers={"Content-Type": self.config.gsp_content_type},
             read_timeout=self.config.read_timeout,
             what="graph upload",
+            upload=True,
         )
 
     def graph_put(self, graph: str, source: IO[bytes]) -> None:
@@ -156,6 +164,7 @@ class ProtocolClient:
             headers={"Content-Type": self.config.gsp_content_type},
             read_timeout=self.config.read_timeout,
             what="graph upload",
+            upload=True,
         )
 
     def graph_get(self, graph: str, sink: IO[bytes]) -> bool:
@@ -198,6 +207,7 @@ class ProtocolClient:
         deadline: float | None = None,
         stream: bool = False,
         missing_ok: bool = False,
+        upload: bool = False,
     ) -> requests.Response:
         try:
             response = self._session().request(
@@ -206,7 +216,9 @@ class ProtocolClient:
                 params=params,
                 data=data,
                 headers=headers,
-                timeout=(self.config.connect_timeout, read_timeout),
+                # the body is sent under the connect timeout; an upload to a busy engine
+                # may legitimately wait on it, so uploads get the read timeout for both
+                timeout=(read_timeout if upload else self.config.connect_timeout, read_timeout),
                 stream=stream,
             )
         except requests.exceptions.ConnectTimeout:
@@ -221,7 +233,10 @@ class ProtocolClient:
                 f"SPARQL endpoint {url} sent no answer to a {what} within {read_timeout:g} s"
             ) from None
         except requests.exceptions.ConnectionError as error:
-            raise StoreError(f"cannot reach SPARQL endpoint {url}: {_reason(error)}") from None
+            reason = _reason(error)
+            if "aborted" in str(error) or "reset" in reason.lower():
+                raise StoreError(f"SPARQL endpoint {url} broke off the {what}: {reason}") from None
+            raise StoreError(f"cannot reach SPARQL endpoint {url}: {reason}") from None
         except requests.exceptions.RequestException as error:
             raise StoreError(f"{what} request to {url} failed: {error}") from None
         if response.ok or (missing_ok and response.status_code == 404):

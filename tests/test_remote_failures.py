@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -168,7 +169,7 @@ def test_killing_the_engine_mid_load_keeps_the_previous_graph(
     own_engine.stop(kill=True)
     loader.join(timeout=60)
     assert failure, "the load finished before the engine was killed; the test proved nothing"
-    assert "cannot reach" in str(failure[0]) or "failed" in str(failure[0])
+    assert re.search("cannot reach|broke off|failed", str(failure[0])), failure[0]
 
     own_engine.start()
     fresh = RemoteStore.from_url(url)
