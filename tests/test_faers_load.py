@@ -193,21 +193,25 @@ def test_apremilast_treats_and_induces_psoriasis_in_2017q2(loaded: EmbeddedStore
     assert {r["primaryid"].value for r in reports} == {"134736402"}
 
 
-def test_signal_queries_agree_with_pair_statistics(loaded: EmbeddedStore) -> None:
-    catalogue = Catalogue()
-    by_drug = run_saved(loaded, catalogue.get("drug-signals"), {"drug": "apremilast"})
-    by_event = run_saved(loaded, catalogue.get("event-signals"), {"event": "psoriasis"})
-    assert isinstance(by_drug, QuerySolutions) and isinstance(by_event, QuerySolutions)
-    drug_rows = {r["event"].value: r["a"].value for r in by_drug}
-    event_rows = {r["drug"].value: r["a"].value for r in by_event}
-    psoriasis = "https://w3id.org/pvkg/id/condition/psoriasis"
-    apremilast = "https://w3id.org/pvkg/id/drug/apremilast"
-    assert drug_rows[psoriasis] == event_rows[apremilast]
-    only = run_saved(
-        loaded, catalogue.get("event-signals"), {"event": "psoriasis", "signals_only": "true"}
+def test_signal_queries_list_exactly_the_flagged_pairs(loaded: EmbeddedStore) -> None:
+    flagged = select(
+        loaded,
+        f"PREFIX pv: <{PV}> SELECT ?d ?e ?a WHERE {{ ?s pv:evansSignal true ; "
+        "pv:associationSubject ?d ; pv:associationObject ?e ; pv:countA ?a }",
     )
-    assert isinstance(only, QuerySolutions)
-    assert all(r["signal"].value == "true" for r in only)
+    assert flagged
+    drug = Counter(d for d, _, _ in flagged).most_common(1)[0][0]
+    event = Counter(e for _, e, _ in flagged).most_common(1)[0][0]
+    assert drug and event
+    catalogue = Catalogue()
+    by_drug = run_saved(loaded, catalogue.get("drug-signals"), {"drug": f"<{drug}>"})
+    by_event = run_saved(loaded, catalogue.get("event-signals"), {"event": f"<{event}>"})
+    assert isinstance(by_drug, QuerySolutions) and isinstance(by_event, QuerySolutions)
+    drug_rows = [(r["event"].value, r["a"].value, r["signal"].value) for r in by_drug]
+    event_rows = [(r["drug"].value, r["a"].value, r["signal"].value) for r in by_event]
+    assert sorted(drug_rows) == sorted((e, a, "true") for d, e, a in flagged if d == drug)
+    assert sorted(event_rows) == sorted((d, a, "true") for d, e, a in flagged if e == event)
+    assert all(int(a) >= 3 for _, a, _ in drug_rows + event_rows)
 
 
 def test_every_pv_term_the_loader_emits_is_in_vocab_or_declared(loaded: EmbeddedStore) -> None:

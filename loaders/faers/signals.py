@@ -10,7 +10,8 @@ is added or replaced. Its content:
 * every (drug, reaction term) pair seen together in a counted report:
   ``pvid:association/induces/<drug>/<term>/faers``, a ``pv:DisproportionalityStatistics``
   with a, b, c, d, PRR, ROR (with 95% CIs), χ², IC, IC025 and the Evans flag
-  (:mod:`loaders.faers.statistics`);
+  (:mod:`loaders.faers.statistics`); for flagged pairs also ``<drug> pv:faersSignal <node>``
+  and ``<term> pv:faersSignal <node>``, so a drug's or a term's signals are one lookup away;
 * every (drug, indication) pair: ``pvid:association/treats/<drug>/<term>/faers``, a
   ``pv:IndicationReportCount`` with ``pv:reportCount``.
 
@@ -108,6 +109,9 @@ def _pair_lines(drug: str, event: str, t: TwoByTwo) -> list[str]:
         f'{node} {terms.countD} "{t.d}"{INTEGER} .\n',
         f'{node} {terms.evansSignal} "{"true" if s.signal else "false"}"{BOOLEAN} .\n',
     ]
+    if s.signal:
+        lines.append(f"<{ID}drug/{drug}> {terms.faersSignal} {node} .\n")
+        lines.append(f"<{ID}condition/{event}> {terms.faersSignal} {node} .\n")
     for prop, value in (
         (terms.prr, s.prr),
         (terms.prrLower95, s.prr_lower),

@@ -64,6 +64,7 @@ chiSquaredYates: Final = PV["chiSquaredYates"]
 informationComponent: Final = PV["informationComponent"]
 informationComponent025: Final = PV["informationComponent025"]
 evansSignal: Final = PV["evansSignal"]
+faersSignal: Final = PV["faersSignal"]
 
 DECLARATIONS: Final[dict[str, tuple[str, str, str]]] = {
     # local name: (kind, label, definition)
@@ -165,5 +166,11 @@ DECLARATIONS: Final[dict[str, tuple[str, str, str]]] = {
     ),
     "informationComponent025": ("datatype", "IC025", "Lower 95% credibility bound of the IC."),
     "evansSignal": ("datatype", "Evans signal", "PRR >= 2 and chi-squared >= 4 and a >= 3."),
+    "faersSignal": (
+        "object",
+        "FAERS signal",
+        "Links a drug or a reaction term to the statistics of a pair flagged by the Evans "
+        "criteria (a shortcut for finding signals).",
+    ),
 }
 """Local name → (``class``/``object``/``datatype``/``individual``, label, definition)."""
