@@ -232,3 +232,11 @@ def test_every_pv_term_the_loader_emits_is_in_vocab_or_declared(loaded: Embedded
     declared = {PV + name for name in terms.DECLARATIONS}
     assert terms.prr.value in used
     assert used - known - declared == set()
+
+
+def test_every_faers_term_is_declared_in_the_ontology() -> None:
+    from tests.conftest import REPO
+
+    ontology = (REPO / "ontology" / "pvkg.ttl").read_text(encoding="utf-8")
+    missing = [name for name in terms.DECLARATIONS if f"\npv:{name} a " not in ontology]
+    assert not missing
