@@ -5,6 +5,8 @@ unsatisfiable class.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -192,6 +194,32 @@ def test_every_pv_constant_in_code_is_declared(graph: Graph, module: ModuleType)
     terms = declared(graph)
     missing = sorted(name for name, iri in constants.items() if iri not in terms)
     assert not missing, f"declared nowhere in {ONTOLOGY_FILE.name}: {missing}"
+
+
+def code_modules() -> list[ModuleType]:
+    """Every module of the ``kg`` and ``loaders`` packages (where loaders keep their own terms)."""
+    import kg
+    import loaders
+
+    return [
+        importlib.import_module(info.name)
+        for package in (kg, loaders)
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + ".")
+    ]
+
+
+def test_every_pv_constant_of_any_kg_or_loader_module_is_declared(graph: Graph) -> None:
+    """Loader-specific terms (e.g. ``loaders.faers.terms``) are declared too."""
+    terms = declared(graph)
+    found = {module.__name__: pv_constants(module) for module in code_modules()}
+    assert {"kg.vocab", "kg.provenance"} <= {name for name, c in found.items() if c}
+    missing = sorted(
+        f"{module}.{name}"
+        for module, constants in found.items()
+        for name, iri in constants.items()
+        if iri not in terms
+    )
+    assert not missing
 
 
 def test_vocab_constant_names_are_the_local_names(graph: Graph) -> None:
