@@ -78,5 +78,13 @@ class StoreError(PvkgError, OSError):
     """The store cannot be opened, read or written (missing, locked, unreachable)."""
 
 
+class EngineError(StoreError):
+    """A remote SPARQL engine is unreachable, sent no answer or failed (a bad gateway).
+
+    >>> isinstance(EngineError("cannot reach http://x/sparql"), StoreError)
+    True
+    """
+
+
 class QueryTimeoutError(PvkgError, TimeoutError):
     """A query ran past its deadline."""

@@ -122,7 +122,7 @@ class RemoteStore:
 
         :raises QueryError: if the query is not a query or the engine rejects it.
         :raises QueryTimeoutError: if ``timeout`` passes.
-        :raises StoreError: if the engine cannot be reached or fails.
+        :raises EngineError: if the engine cannot be reached or fails (a StoreError).
         """
         text = bind_values(sparql, bindings or {})
         form = query_form(text)
@@ -146,7 +146,7 @@ class RemoteStore:
         """Write sorted, duplicate-free N-Quads of ``graphs`` (default: every recorded graph and
         the meta graph); return the number of quads.
 
-        :raises StoreError: if the engine cannot be reached or fails.
+        :raises EngineError: if the engine cannot be reached or fails (a StoreError).
         """
         chosen = sorted(graphs or self._recorded_graphs(), key=lambda g: g.value)
         with tempfile.TemporaryDirectory(prefix="pvkg-export-") as tmp:

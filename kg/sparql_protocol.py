@@ -18,7 +18,7 @@ from typing import IO
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
-from kg.errors import QueryError, QueryTimeoutError, StoreError
+from kg.errors import EngineError, QueryError, QueryTimeoutError, StoreError
 from kg.remote_config import RemoteConfig
 
 _MESSAGE_LIMIT = 600
@@ -84,7 +84,7 @@ class ProtocolClient:
             parameter, and the client gives up a little later in any case.
         :raises QueryError: if the engine rejects the query.
         :raises QueryTimeoutError: if the deadline passes.
-        :raises StoreError: if the engine cannot be reached or fails.
+        :raises EngineError: if the engine cannot be reached or fails (a StoreError).
         """
         form: list[tuple[str, str]] = [("query", text)]
         form += [("default-graph-uri", g) for g in default_graphs]
@@ -115,7 +115,7 @@ class ProtocolClient:
     def ping(self) -> None:
         """Ask the query endpoint ``ASK {}``: fails fast if the engine cannot be reached.
 
-        :raises StoreError: if the engine cannot be reached or fails.
+        :raises EngineError: if the engine cannot be reached or fails (a StoreError).
         """
         self.query("ASK {}", accept="*/*").close()
 
@@ -222,23 +222,23 @@ class ProtocolClient:
                 stream=stream,
             )
         except requests.exceptions.ConnectTimeout:
-            raise StoreError(
+            raise EngineError(
                 f"SPARQL endpoint {url} did not accept a connection within "
                 f"{self.config.connect_timeout:g} s"
             ) from None
         except requests.exceptions.ReadTimeout:
             if deadline is not None:
                 raise QueryTimeoutError(f"query ran past its {deadline:g} s deadline") from None
-            raise StoreError(
+            raise EngineError(
                 f"SPARQL endpoint {url} sent no answer to a {what} within {read_timeout:g} s"
             ) from None
         except requests.exceptions.ConnectionError as error:
             reason = _reason(error)
             if "aborted" in str(error) or "reset" in reason.lower():
-                raise StoreError(f"SPARQL endpoint {url} broke off the {what}: {reason}") from None
-            raise StoreError(f"cannot reach SPARQL endpoint {url}: {reason}") from None
+                raise EngineError(f"SPARQL endpoint {url} broke off the {what}: {reason}") from None
+            raise EngineError(f"cannot reach SPARQL endpoint {url}: {reason}") from None
         except requests.exceptions.RequestException as error:
-            raise StoreError(f"{what} request to {url} failed: {error}") from None
+            raise EngineError(f"{what} request to {url} failed: {error}") from None
         if response.ok or (missing_ok and response.status_code == 404):
             return response
         raise _http_error(response, url, what, deadline)
@@ -253,7 +253,7 @@ def copy_body(response: requests.Response, sink: IO[bytes], where: str) -> None:
         for chunk in response.iter_content(chunk_size=1 << 20):
             sink.write(chunk)
     except requests.exceptions.RequestException as error:
-        raise StoreError(f"download from {where} broke off: {_reason(error)}") from None
+        raise EngineError(f"download from {where} broke off: {_reason(error)}") from None
     finally:
         response.close()
 
@@ -286,4 +286,6 @@ def _http_error(
         )
     if status == 400 and what in ("query", "update"):
         return QueryError(f"the engine rejected the {what}: {body}")
+    if status >= 500:
+        return EngineError(f"{what} to {url} failed with HTTP {status}: {body}")
     return StoreError(f"{what} to {url} failed with HTTP {status}: {body}")

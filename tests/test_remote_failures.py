@@ -20,7 +20,7 @@ import requests
 from engines import HOST, Engine, EngineUnavailableError, free_port, make_engine, remote_url
 from pyoxigraph import Literal, NamedNode, QuerySolutions, Triple
 
-from kg.errors import QueryTimeoutError, StoreError
+from kg.errors import EngineError, QueryTimeoutError, StoreError
 from kg.iris import META_GRAPH, graph_iri
 from kg.remote import RemoteStore, staging_graph
 from kg.staging import StagedGraph
@@ -58,7 +58,7 @@ def test_load_against_a_closed_port_fails_fast_and_names_the_endpoint(tmp_path: 
     store = open_store(url)
     path, provenance = stage(triples("a", 10), tmp_path)
     started = time.monotonic()
-    with pytest.raises(StoreError, match=r"cannot reach SPARQL endpoint http://127\.0\.0\.1:\d+/"):
+    with pytest.raises(EngineError, match=r"cannot reach SPARQL endpoint http://127\.0\.0\.1:\d+/"):
         store.replace_graph(GRAPH, path, provenance)
     with pytest.raises(StoreError, match="cannot reach"):
         store.query("ASK { ?s ?p ?o }")
@@ -97,7 +97,7 @@ def silent_server() -> Iterator[int]:
 def test_a_hung_engine_is_an_error_not_a_hang(silent_server: int) -> None:
     store = RemoteStore.from_url(f"http://{HOST}:{silent_server}/query?read-timeout=1")
     started = time.monotonic()
-    with pytest.raises(StoreError, match="sent no answer to a query within 1 s"):
+    with pytest.raises(EngineError, match="sent no answer to a query within 1 s"):
         store.graphs()
     with pytest.raises(QueryTimeoutError, match=r"0\.5 s deadline"):
         store.query("SELECT * WHERE { ?s ?p ?o }", default_graphs=[GRAPH], timeout=0.5)
