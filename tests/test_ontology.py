@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -476,6 +477,40 @@ def hermit(graph: Graph, path: Path) -> list[str]:
 def test_hermit_finds_the_ontology_consistent(owl_world: tuple[Graph, Path]) -> None:
     graph, path = owl_world
     assert hermit(graph, path) == []
+
+
+@requires_java
+def test_owl_api_reads_the_turtle_as_written(tmp_path: Path) -> None:
+    """HermiT's command line parses ``pvkg.ttl`` itself with the OWL API (the library Protégé
+    uses), without our RDF/XML conversion: owl:Thing satisfiable, only owl:Nothing unsatisfiable.
+    A copy with an unsatisfiable pv:Drug is the control."""
+    import owlready2
+
+    jar = Path(owlready2.__file__).parent / "hermit" / "HermiT.jar"
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(
+        ONTOLOGY_FILE.read_text(encoding="utf-8").replace(
+            "pv:Drug a owl:Class ;", "pv:Drug a owl:Class ; owl:equivalentClass owl:Nothing ;", 1
+        ),
+        encoding="utf-8",
+    )
+
+    def unsatisfiable(path: Path) -> list[str]:
+        command = ["java", "-cp", str(jar), "org.semanticweb.HermiT.cli.CommandLine"]
+        done = subprocess.run(
+            [*command, "-k", "-U", path.as_uri()],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "owl#Thing is satisfiable" in done.stdout, done.stdout
+        listing = done.stdout.split("Classes equivalent to 'owl:Nothing':", 1)[1]
+        return sorted(line.strip() for line in listing.splitlines() if line.strip())
+
+    assert unsatisfiable(ONTOLOGY_FILE) == ["owl:Nothing"]
+    assert unsatisfiable(broken) == ["owl:Nothing", "pv:Drug"]
 
 
 # --- the model in use: a hand-written example case against the axioms -------------------------
