@@ -100,6 +100,7 @@ class Service:
             settings.query_processes if settings.write_token is None else 1,
             read_only=settings.write_token is None,
             catalogue_dir=settings.queries,
+            timeout=settings.timeout,
         )
         self._cache: OrderedDict[Job, Cached] = OrderedDict()
         self._lock = threading.Lock()
@@ -138,13 +139,10 @@ class Service:
         digest = hashlib.sha1(repr(job).encode(), usedforsecurity=False).hexdigest()[:16]
         return f"{self.dataset_version()}-{digest}"
 
-    def respond(
-        self, job: Job, *, etag: bool = False, headers: dict[str, str] | None = None
-    ) -> Response:
+    def respond(self, job: Job, *, etag: bool = False) -> Response:
         """Run ``job`` (or reuse a cached answer) and build the HTTP response.
 
         :param etag: send an ETag and answer ``If-None-Match`` with 304.
-        :param headers: extra headers (``Link``).
         """
         tag = self.etag(job) if etag else None
         if tag is not None and request.if_none_match.contains_weak(tag):
@@ -165,8 +163,6 @@ class Service:
                 response = Response(answer.body, headers=base)
         if tag is not None:
             response.set_etag(tag)
-        for name, value in (headers or {}).items():
-            response.headers[name] = value
         return response
 
     def _cached(self, job: Job) -> Cached | None:

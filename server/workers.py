@@ -178,8 +178,11 @@ SELECT ?association ?predicate ?other ?otherLabel ?report ?quote ?source ?report
 class _Runner:
     """The state of one query process: its store, the catalogue and a cache of parameters."""
 
-    def __init__(self, location: str, read_only: bool, catalogue_dir: str | None) -> None:
+    def __init__(
+        self, location: str, read_only: bool, catalogue_dir: str | None, timeout: float | None
+    ) -> None:
         self.store: GraphStore = open_store(location, read_only=read_only)
+        self.timeout = timeout
         self.read_only = read_only
         self.catalogue_dir = catalogue_dir
         self._epoch = time.time_ns()
@@ -233,6 +236,7 @@ class _Runner:
             job.text,
             default_graphs=_nodes(job.default_graphs),
             named_graphs=_nodes(job.named_graphs),
+            timeout=self.timeout,
         )
         return _write(result, job.fmt, Page(limit=job.max_rows), {})
 
@@ -242,10 +246,12 @@ class _Runner:
         except ValueError as error:
             raise QueryError(f"not an IRI: {error}") from None
         if job.fmt != "page":
-            result = self.store.query(_ENTITY_GRAPH, bindings=bindings)
+            result = self.store.query(_ENTITY_GRAPH, bindings=bindings, timeout=self.timeout)
             return _write(result, job.fmt, Page(limit=job.max_rows), {})
         return {
-            name: _rows(self.store.query(text, bindings=bindings), job.max_rows)
+            name: _rows(
+                self.store.query(text, bindings=bindings, timeout=self.timeout), job.max_rows
+            )
             for name, text in (
                 ("out", _ENTITY_OUT),
                 ("in", _ENTITY_IN),
@@ -266,7 +272,7 @@ class _Runner:
             "offset": job.offset,
         }
         page = Page(limit=job.limit, offset=job.offset)
-        result = self.store.query(query.sparql, bindings=bindings)
+        result = self.store.query(query.sparql, bindings=bindings, timeout=self.timeout)
         return _write(result, job.fmt, page, meta)
 
     def _bindings(self, query: SavedQuery, params: tuple[tuple[str, str], ...]) -> dict[str, Term]:
@@ -319,10 +325,15 @@ def child_main(
     read_only: bool,
     catalogue_dir: str | None,
     chunk: int = CHUNK,
+    timeout: float | None = None,
 ) -> None:
-    """Body of a query process: open the store, then answer jobs until the pipe closes."""
+    """Body of a query process: open the store, then answer jobs until the pipe closes.
+
+    ``timeout`` is forwarded to :meth:`kg.store.GraphStore.query` (a remote store passes it on
+    to its server; the embedded store cannot use it, hence this process).
+    """
     try:
-        runner = _Runner(location, read_only, catalogue_dir)
+        runner = _Runner(location, read_only, catalogue_dir, timeout)
     except PvkgError as error:
         conn.send(("error", type(error).__name__, str(error)))
         return
@@ -379,7 +390,14 @@ class _Slot:
         self.conn, child = pool.context.Pipe()
         self.process: BaseProcess = pool.context.Process(
             target=child_main,
-            args=(child, pool.location, pool.read_only, pool.catalogue_dir, pool.chunk),
+            args=(
+                child,
+                pool.location,
+                pool.read_only,
+                pool.catalogue_dir,
+                pool.chunk,
+                pool.timeout,
+            ),
             daemon=True,
             name="pvkg-query",
         )
@@ -420,6 +438,7 @@ class QueryPool:
     :param read_only: open the store read-only (the default; write mode needs ``size=1``).
     :param catalogue_dir: the saved-query directory (``None``: the default catalogue).
     :param chunk: largest piece of an answer sent over a pipe at once.
+    :param timeout: deadline forwarded to the store's ``query`` (remote stores use it).
     """
 
     def __init__(
@@ -430,6 +449,7 @@ class QueryPool:
         read_only: bool = True,
         catalogue_dir: str | None = None,
         chunk: int = CHUNK,
+        timeout: float | None = None,
     ) -> None:
         if size < 1:
             raise ValueError("a query pool needs at least one process")
@@ -437,6 +457,7 @@ class QueryPool:
         self.read_only = read_only
         self.catalogue_dir = catalogue_dir
         self.chunk = chunk
+        self.timeout = timeout
         self.context = multiprocessing.get_context("forkserver")
         self.size = size
         self._idle: queue.LifoQueue[_Slot] = queue.LifoQueue()
