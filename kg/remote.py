@@ -71,7 +71,9 @@ _RESULT_FORMATS = {
     "json": ("application/sparql-results+json", QueryResultsFormat.JSON),
     "xml": ("application/sparql-results+xml", QueryResultsFormat.XML),
 }
-_DATASET_CLAUSE = re.compile(r"\bFROM\b", re.IGNORECASE)
+_DATASET_CLAUSE = re.compile(r"(?<![?$\w])FROM\b", re.IGNORECASE)
+_EMPTY_GRAPH = "urn:pvkg:empty"
+"""Named in the protocol when a caller asks for no graphs (the protocol cannot say 'none')."""
 _RECORDED_GRAPHS = f"SELECT ?g WHERE {{ GRAPH {META_GRAPH} {{ ?g a {VOID['Dataset']} }} }}"
 
 
@@ -237,7 +239,7 @@ class RemoteStore:
             recorded = [g.value for g in self._recorded_graphs(timeout)]
         default = recorded if default_graphs is None else [g.value for g in default_graphs]
         named = recorded if named_graphs is None else [g.value for g in named_graphs]
-        return list(default or []), list(named or [])
+        return list(default or [_EMPTY_GRAPH]), list(named or [_EMPTY_GRAPH])
 
     def _recorded_graphs(self, timeout: float | None = None) -> list[NamedNode]:
         """The graphs recorded in the meta graph, and the meta graph itself."""

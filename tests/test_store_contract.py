@@ -241,6 +241,9 @@ def test_default_and_named_graphs_select_sources(backend_store: GraphStore) -> N
         "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", named_graphs=[GRAPH_B]
     )
     assert [r["g"] for r in named] == [GRAPH_B]  # type: ignore[union-attr]
+    assert count(backend_store, everything, default_graphs=[]) == 0
+    none = backend_store.query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", named_graphs=[])
+    assert list(none) == []  # type: ignore[call-overload]
 
 
 def test_dataset_version_changes_with_content_only(backend_store: GraphStore) -> None:
