@@ -15,6 +15,7 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from kg.errors import (
+    EngineError,
     InputError,
     ParameterError,
     PvkgError,
@@ -40,6 +41,7 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
     (UnknownQueryError, 404, "unknown-query"),
     (QueryError, 400, "bad-query"),
     (InputError, 400, "bad-input"),
+    (EngineError, 502, "engine-unavailable"),
     (StoreError, 503, "store-unavailable"),
     (PvkgError, 400, "bad-request"),
 ]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -18,7 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 from engines import HOST, Engine, EngineUnavailableError, free_port, make_engine, remote_url
-from pyoxigraph import Literal, NamedNode, QuerySolutions, Triple
+from pyoxigraph import Literal, NamedNode, QuerySolutions, RdfFormat, Triple, parse
 
 from kg.errors import EngineError, QueryTimeoutError, StoreError
 from kg.iris import META_GRAPH, graph_iri
@@ -199,3 +201,53 @@ def test_virtuoso_stops_at_the_forwarded_timeout(virtuoso_engine: Engine, tmp_pa
         store.query(cross, default_graphs=[graph], timeout=1.0)
     assert time.monotonic() - started < 3.5  # Virtuoso itself stopped (client grace is 2 s)
     store.drop_graph(graph)
+
+
+@pytest.fixture
+def oxigraph_engine(tmp_path: Path) -> Iterator[Engine]:
+    """A private ``oxigraph serve`` this test may stop."""
+    try:
+        engine = make_engine("oxigraph", tmp_path / "engine")
+    except EngineUnavailableError as error:
+        pytest.skip(str(error))
+    engine.start()
+    yield engine
+    engine.stop()
+
+
+def test_pvkg_serve_in_front_of_a_remote_store(oxigraph_engine: Engine, tmp_path: Path) -> None:
+    """The saved-query API answers from the engine, and 502 (not a hang) once it is gone."""
+    store = RemoteStore.from_url(oxigraph_engine.store_url)
+    mini = (Path(__file__).parent / "fixtures" / "kg" / "mini.ttl").read_bytes()
+    path, provenance = stage([q.triple for q in parse(mini, format=RdfFormat.TURTLE)], tmp_path)
+    store.replace_graph(graph_iri("mini"), path, provenance)
+    port = free_port()
+    command = [sys.executable, "-m", "cli.main", "--store", oxigraph_engine.store_url, "serve"]
+    command += ["--port", str(port), "--workers", "1", "--query-processes", "1"]
+    command += ["--queries", str(Path(__file__).parent / "fixtures" / "kg" / "queries")]
+    server = subprocess.Popen(command, cwd=Path(__file__).parent.parent)
+    base = f"http://{HOST}:{port}"
+    try:
+        url = f"{base}/api/queries/drugs-inducing/results?format=sparql-json"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                reply = requests.get(url, timeout=30)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+        assert reply.status_code == 200, reply.text
+        labels = [b["label"]["value"] for b in reply.json()["results"]["bindings"]]
+        assert labels == ["infliximab"]
+        oxigraph_engine.stop(kill=True)
+        started = time.monotonic()
+        gone = requests.get(url.replace("sparql-json", "csv"), timeout=30)
+        assert time.monotonic() - started < 10
+        assert gone.status_code == 502, gone.text
+        assert gone.headers["Content-Type"].startswith("application/problem+json")
+        assert "cannot reach SPARQL endpoint" in gone.json()["detail"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
