@@ -52,8 +52,33 @@ DRUG_COLUMNS = (
 
 def words(rng: random.Random, count: int, syllables: tuple[int, int]) -> list[str]:
     """Distinct pronounceable pseudo-words."""
-    parts = ["ba", "ce", "di", "fo", "gu", "la", "me", "ni", "po", "ru", "sa", "te", "vi", "xo",
-             "za", "mab", "tin", "pril", "zol", "cil", "lin", "par", "dex", "tor", "vir"]
+    parts = [
+        "ba",
+        "ce",
+        "di",
+        "fo",
+        "gu",
+        "la",
+        "me",
+        "ni",
+        "po",
+        "ru",
+        "sa",
+        "te",
+        "vi",
+        "xo",
+        "za",
+        "mab",
+        "tin",
+        "pril",
+        "zol",
+        "cil",
+        "lin",
+        "par",
+        "dex",
+        "tor",
+        "vir",
+    ]
     seen: set[str] = set()
     out = []
     while len(out) < count:

@@ -52,6 +52,27 @@ _THREE_DP = Decimal("0.001")
 def faers_date(text: str) -> tuple[str, str] | None:
     """A FAERS date (``YYYYMMDD``, ``YYYYMM`` or ``YYYY``) as (lexical form, XSD type name).
 
+    ``NA`` (FAERS' "not available") reads as empty. Results are cached (dates repeat a lot).
+
+    :raises ValueError: if the text is not such a date or names an impossible day.
+    """
+    value, error = _cached_date(text)
+    if error:
+        raise ValueError(error)
+    return value
+
+
+@lru_cache(maxsize=131072)
+def _cached_date(text: str) -> tuple[tuple[str, str] | None, str]:
+    try:
+        return _parse_date(text), ""
+    except ValueError as error:
+        return None, str(error)
+
+
+def _parse_date(text: str) -> tuple[str, str] | None:
+    """A FAERS date (``YYYYMMDD``, ``YYYYMM`` or ``YYYY``) as (lexical form, XSD type name).
+
     ``NA`` (FAERS' "not available") reads as empty.
 
     :raises ValueError: if the text is not such a date or names an impossible day.
@@ -88,7 +109,26 @@ def _number(text: str, what: str) -> Decimal:
     return value
 
 
+@lru_cache(maxsize=65536)
+def _cached_age(age: str, unit: str) -> tuple[str | None, str]:
+    try:
+        return _age(age, unit), ""
+    except ValueError as error:
+        return None, str(error)
+
+
 def age_in_years(age: str, unit: str) -> str | None:
+    """Age in years (two decimals, trailing zeros dropped) from ``age`` and ``age_cod``.
+
+    :raises ValueError: for a non-numeric age, an unknown unit or an age over 150 years.
+    """
+    value, error = _cached_age(age, unit)
+    if error:
+        raise ValueError(error)
+    return value
+
+
+def _age(age: str, unit: str) -> str | None:
     """Age in years (two decimals, trailing zeros dropped) from ``age`` and ``age_cod``.
 
     :raises ValueError: for a non-numeric age, an unknown unit or an age over 150 years.

@@ -58,10 +58,6 @@ class SignalCounts:
     signals: int
 
 
-def _double(value: float) -> str:
-    return f'"{value:.6g}"{DOUBLE}'
-
-
 def _definition(roles: Iterable[str], n: int) -> list[str]:
     role_names = "+".join(roles)
     comment = (
@@ -95,37 +91,66 @@ def _dedup_lines(dedup: Dedup) -> list[str]:
     return lines
 
 
-def _pair_lines(drug: str, event: str, t: TwoByTwo) -> list[str]:
+_FIXED = (
+    "{n} " + A + f" {terms.DisproportionalityStatistics} .\n"
+    "{n} " + f"{vocab.associationSubject} <{ID}drug/" + "{drug}> .\n"
+    "{n} " + f"{vocab.associationObject} <{ID}condition/" + "{event}> .\n"
+    "{n} " + f"{terms.statisticsDefinition} {DEFINITION} .\n"
+    "{n} " + f"{terms.countA} " + '"{a}"' + INTEGER + " .\n"
+    "{n} " + f"{terms.countB} " + '"{b}"' + INTEGER + " .\n"
+    "{n} " + f"{terms.countC} " + '"{c}"' + INTEGER + " .\n"
+    "{n} " + f"{terms.countD} " + '"{d}"' + INTEGER + " .\n"
+    "{n} " + f"{terms.evansSignal} " + '"{signal}"' + BOOLEAN + " .\n"
+)
+_MEASURES = tuple(
+    f" {prop} "
+    for prop in (
+        terms.prr,
+        terms.prrLower95,
+        terms.prrUpper95,
+        terms.ror,
+        terms.rorLower95,
+        terms.rorUpper95,
+        terms.chiSquaredYates,
+        terms.informationComponent,
+        terms.informationComponent025,
+    )
+)
+
+
+def _pair_lines(drug: str, event: str, t: TwoByTwo) -> tuple[str, bool]:
+    """The N-Triples of one pair's statistics node, and whether it is an Evans signal."""
     node = f"<{ID}association/induces/{drug}/{event}/faers>"
     s = compute(t)
-    lines = [
-        f"{node} {A} {terms.DisproportionalityStatistics} .\n",
-        f"{node} {vocab.associationSubject} <{ID}drug/{drug}> .\n",
-        f"{node} {vocab.associationObject} <{ID}condition/{event}> .\n",
-        f"{node} {terms.statisticsDefinition} {DEFINITION} .\n",
-        f'{node} {terms.countA} "{t.a}"{INTEGER} .\n',
-        f'{node} {terms.countB} "{t.b}"{INTEGER} .\n',
-        f'{node} {terms.countC} "{t.c}"{INTEGER} .\n',
-        f'{node} {terms.countD} "{t.d}"{INTEGER} .\n',
-        f'{node} {terms.evansSignal} "{"true" if s.signal else "false"}"{BOOLEAN} .\n',
-    ]
+    text = _FIXED.format(
+        n=node,
+        drug=drug,
+        event=event,
+        a=t.a,
+        b=t.b,
+        c=t.c,
+        d=t.d,
+        signal="true" if s.signal else "false",
+    )
+    parts = [text]
     if s.signal:
-        lines.append(f"<{ID}drug/{drug}> {terms.faersSignal} {node} .\n")
-        lines.append(f"<{ID}condition/{event}> {terms.faersSignal} {node} .\n")
-    for prop, value in (
-        (terms.prr, s.prr),
-        (terms.prrLower95, s.prr_lower),
-        (terms.prrUpper95, s.prr_upper),
-        (terms.ror, s.ror),
-        (terms.rorLower95, s.ror_lower),
-        (terms.rorUpper95, s.ror_upper),
-        (terms.chiSquaredYates, s.chi2),
-        (terms.informationComponent, s.ic),
-        (terms.informationComponent025, s.ic025),
-    ):
+        parts.append(f"<{ID}drug/{drug}> {terms.faersSignal} {node} .\n")
+        parts.append(f"<{ID}condition/{event}> {terms.faersSignal} {node} .\n")
+    values = (
+        s.prr,
+        s.prr_lower,
+        s.prr_upper,
+        s.ror,
+        s.ror_lower,
+        s.ror_upper,
+        s.chi2,
+        s.ic,
+        s.ic025,
+    )
+    for prop, value in zip(_MEASURES, values, strict=True):
         if value is not None:
-            lines.append(f"{node} {prop} {_double(value)} .\n")
-    return lines
+            parts.append(f'{node}{prop}"{value:.6g}"{DOUBLE} .\n')
+    return "".join(parts), s.signal
 
 
 def reaction_tables(base: CaseBase, dedup: Dedup) -> tuple[int, dict[tuple[str, str], TwoByTwo]]:
@@ -174,10 +199,10 @@ def write_statistics(
     out: list[str] = []
     signals = 0
     for (drug, event), table in tables.items():
-        lines = _pair_lines(drug, event, table)
-        signals += lines[8].endswith(f'"true"{BOOLEAN} .\n')
-        out += lines
-        if len(out) > 50000:
+        text, signal = _pair_lines(drug, event, table)
+        signals += signal
+        out.append(text)
+        if len(out) > 5000:
             sink(out)
             out = []
     sink(out)

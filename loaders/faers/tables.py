@@ -237,36 +237,66 @@ def read_rows(table: TableFile, rejects: Rejects) -> Iterator[tuple[int, Header,
     A row with too few fields is joined with the next line(s) (a newline inside a field);
     a row with too many, or one still short at the end of the file, is rejected.
 
-    :raises InputError: if the file is empty or its header lacks required columns.
+    :raises InputError: if the file is empty or unreadable, or its header lacks required
+        columns.
     """
-    lines = _lines(table)
+    try:
+        with table.open() as stream:
+            yield from _rows(stream, table, rejects)
+    except (OSError, zipfile.BadZipFile, EOFError) as error:
+        raise InputError(f"cannot read file: {error}", path=table.name) from None
+
+
+def _rows(
+    stream: IO[bytes], table: TableFile, rejects: Rejects
+) -> Iterator[tuple[int, Header, list[str]]]:
+    lines = iter(stream)
     first = next(lines, None)
     if first is None:
         raise InputError("empty file (no header row)", path=table.name, line=1)
-    header = parse_header(first[1], table)
+    header = parse_header(_decode(first.rstrip(b"\r\n")), table)
     width = header.width
     pending: tuple[int, str, int] | None = None  # (start line, text, joins)
-    for number, text in lines:
-        if pending is not None:
-            start, before, joins = pending
-            joined = before + " " + text
-            pending = None
-            fields = _fit(joined, width)
-            if fields is not None:
-                yield start, header, fields
+    number = 1
+    for raw in lines:
+        number += 1
+        try:
+            text = raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            text = _decode(raw.rstrip(b"\r\n"))
+        if pending is None:
+            fields = text.split("$")
+            count = len(fields)
+            if count == width:
+                yield number, header, fields
                 continue
-            if _count(joined) < width and joins < _MAX_JOINS:
-                pending = (start, joined, joins + 1)
+            if count > width and not any(fields[width:]):
+                yield number, header, fields[:width]
                 continue
-            rejects.add(table.name, start, "", f"row has {_count(before)} of {width} fields")
-        if not text.strip():
+            if not text.strip():
+                continue
+            if count < width:
+                pending = (number, text, 0)
+            else:
+                rejects.add(table.name, number, "", f"row has {count} fields, expected {width}")
             continue
-        fields = _fit(text, width)
-        if fields is not None:
-            yield number, header, fields
-        elif _count(text) < width:
+        start, before, joins = pending
+        joined = before + " " + text
+        pending = None
+        joined_fields = _fit(joined, width)
+        if joined_fields is not None:
+            yield start, header, joined_fields
+            continue
+        if _count(joined) < width and joins < _MAX_JOINS:
+            pending = (start, joined, joins + 1)
+            continue
+        rejects.add(table.name, start, "", f"row has {_count(before)} of {width} fields")
+        fresh = _fit(text, width)
+        if fresh is not None:
+            yield number, header, fresh
+        elif text.strip() and _count(text) < width:
             pending = (number, text, 0)
-        else:
+        elif text.strip():
             rejects.add(table.name, number, "", f"row has {_count(text)} fields, expected {width}")
     if pending is not None:
         start, before, _ = pending
