@@ -145,7 +145,7 @@ def write_links(
     chosen = sorted(set(links), key=lambda x: (x.subject.value, x.object.value))
     graph = LinksGraph(mesh, found.kinds, additions, found.drug_classes)
     with StagedGraph() as staged:
-        staged.extend(graph.triples(chosen, found.curated))
+        staged.extend(graph.triples(chosen, found.curated, found.broader))
         path = staged.finish()
         provenance = Provenance(
             source="mesh-links",

@@ -2,8 +2,9 @@
 
 Only graphs other than ``mesh-links`` count, so entities the linker itself minted (broader
 conditions, drug classes) are not read back as input. Links to MeSH that a source already
-states (curated case reports carry hand-checked ``skos:exactMatch mesh:…``) are read too: the
-linker leaves those entities alone and uses the curated link for the hierarchy.
+states (curated case reports carry hand-checked ``skos:exactMatch``, ``closeMatch`` or
+``broadMatch mesh:…``) are read too, with curated ``skos:broader`` between conditions: the
+linker leaves those entities alone and uses the curated facts for the hierarchy.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ class Entities:
 
     labels: dict[NamedNode, list[str]] = field(default_factory=dict)
     kinds: dict[NamedNode, str] = field(default_factory=dict)
-    curated: dict[NamedNode, list[str]] = field(default_factory=dict)
+    curated: dict[NamedNode, list[tuple[str, str]]] = field(default_factory=dict)
+    broader: dict[NamedNode, set[NamedNode]] = field(default_factory=dict)
     drug_classes: dict[str, NamedNode] = field(default_factory=dict)
     graphs: set[NamedNode] = field(default_factory=set)
 
@@ -47,11 +49,25 @@ SELECT ?e ?class ?p ?label ?g WHERE {{
 }}
 """
 _CURATED = f"""
-SELECT DISTINCT ?e ?m WHERE {{
-  GRAPH ?g {{ ?e {SKOS["exactMatch"]} ?m }}
+SELECT DISTINCT ?e ?p ?m WHERE {{
+  VALUES ?p {{ {SKOS["exactMatch"]} {SKOS["closeMatch"]} {SKOS["broadMatch"]} }}
+  GRAPH ?g {{ ?e ?p ?m }}
   FILTER(?g != {LINKS_GRAPH} && isIRI(?m) && STRSTARTS(STR(?m), "{MESH.iri}"))
 }}
 """
+_BROADER = f"""
+SELECT DISTINCT ?e ?b WHERE {{
+  GRAPH ?g {{ ?e {SKOS["broader"]} ?b }}
+  FILTER(?g != {LINKS_GRAPH})
+}}
+"""
+CURATED_KINDS = {
+    SKOS["exactMatch"].value: "exact",
+    SKOS["closeMatch"].value: "close",
+    SKOS["broadMatch"].value: "broad",
+}
+"""Link predicates a source may state, and how the hierarchy treats them: an ``exact`` or
+``close`` entity stands for its MeSH record, a ``broad`` one sits below it."""
 _CLASSES = f"""
 SELECT DISTINCT ?c ?m WHERE {{
   GRAPH ?g {{ ?c a {vocab.DrugClass} ; {SKOS["exactMatch"]} ?m }}
@@ -85,7 +101,13 @@ def read_entities(store: GraphStore) -> Entities:
     for row in _rows(store.query(_CURATED)):
         entity = row["e"]
         if isinstance(entity, NamedNode) and entity in found.kinds:
-            found.curated.setdefault(entity, []).append(row["m"].value.removeprefix(MESH.iri))
+            ui = row["m"].value.removeprefix(MESH.iri)
+            found.curated.setdefault(entity, []).append((ui, CURATED_KINDS[row["p"].value]))
+    for row in _rows(store.query(_BROADER)):
+        entity, broader = row["e"], row["b"]
+        is_condition = isinstance(entity, NamedNode) and found.kinds.get(entity) == "condition"
+        if is_condition and isinstance(broader, NamedNode):
+            found.broader.setdefault(entity, set()).add(broader)
     for row in _rows(store.query(_CLASSES)):
         ui = row["m"].value.removeprefix(MESH.iri)
         if isinstance(row["c"], NamedNode):

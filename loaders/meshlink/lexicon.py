@@ -33,6 +33,8 @@ CONDITION_LINK_TREES = ("C", "F", "G")
 behaviour, phenomena and processes (signs such as fever live in C23, findings such as
 pregnancy in G)."""
 
+_ENTRY_TERM = "<https://w3id.org/pvkg/id/mesh-entry-term>"
+"""Pseudo-predicate pairing a record directly with an entry term in store query results."""
 _DESCRIPTOR_CLASSES = ("TopicalDescriptor", "PublicationType", "CheckTag", "GeographicalDescriptor")
 _MESH = MESH.iri
 _MESHV = MESHV.iri
@@ -116,6 +118,8 @@ class Lexicon:
                 raise TypeError("a SELECT query must yield solutions")
             for row in result:
                 obj = row["o"]
+                if obj is None:
+                    continue
                 builder.note(row["s"].value, row["p"].value, obj.value, isinstance(obj, NamedNode))
         lexicon = builder.finish()
         if not lexicon.labels:
@@ -127,20 +131,32 @@ class Lexicon:
         return lexicon
 
 
-_TYPES = " ".join(f"<{_MESHV}{c}>" for c in _DESCRIPTOR_CLASSES)
+_TYPES = ", ".join(f"<{_MESHV}{c}>" for c in _DESCRIPTOR_CLASSES)
 _STORE_QUERIES = (
+    # record types
     f"""SELECT ?s ?p ?o WHERE {{
-      ?s a ?cls . BIND({RDF["type"]} AS ?p) BIND(?cls AS ?o)
-      FILTER(?cls IN ({_TYPES.replace(" ", ", ")}) || STRSTARTS(STR(?cls), "{_MESHV}SCR_"))
+      ?s a ?o . BIND({RDF["type"]} AS ?p)
+      FILTER(?o IN ({_TYPES}) || STRSTARTS(STR(?o), "{_MESHV}SCR_"))
     }}""",
+    # record names
     f"""SELECT ?s ?p ?o WHERE {{
-      VALUES ?p {{ {RDFS["label"]} {MESHV["treeNumber"]} {MESHV["pharmacologicalAction"]}
-                  {MESHV["preferredConcept"]} {MESHV["concept"]} {MESHV["preferredTerm"]}
-                  {MESHV["term"]} {MESHV["prefLabel"]} {MESHV["altLabel"]} }}
+      ?s a ?cls ; {RDFS["label"]} ?o . BIND({RDFS["label"]} AS ?p)
+      FILTER(?cls != {MESHV["Concept"]} && ?cls != {MESHV["TreeNumber"]}
+             && ?cls != {MESHV["Term"]})
+    }}""",
+    # tree numbers and pharmacological actions
+    f"""SELECT ?s ?p ?o WHERE {{
+      VALUES ?p {{ {MESHV["treeNumber"]} {MESHV["pharmacologicalAction"]} }}
       ?s ?p ?o .
     }}""",
+    # entry terms (preferred and permuted forms) by record, as meshv:prefLabel pairs
+    f"""SELECT ?s ?p ?o WHERE {{
+      ?s {MESHV["preferredConcept"]}|{MESHV["concept"]} ?c .
+      ?c {MESHV["preferredTerm"]}|{MESHV["term"]} ?t .
+      ?t {MESHV["prefLabel"]}|{MESHV["altLabel"]} ?o .
+      BIND({_ENTRY_TERM} AS ?p)
+    }}""",
 )
-
 _LINKS = {
     MESHV[p].value: p
     for p in ("preferredConcept", "concept", "preferredTerm", "term", "prefLabel", "altLabel")
@@ -157,6 +173,7 @@ class _Builder:
         self.actions: dict[str, list[str]] = {}
         self.edges: dict[str, list[tuple[str, str]]] = {}
         self.strings: dict[str, list[str]] = {}
+        self.direct: dict[str, list[str]] = {}
 
     def note(self, s: str, p: str, o: str, o_is_iri: bool) -> None:
         if not s.startswith(_MESH):
@@ -172,6 +189,8 @@ class _Builder:
             self.trees.setdefault(s_ui, []).append(o.removeprefix(_MESH))
         elif p == _ACTION:
             self.actions.setdefault(s_ui, []).append(o.removeprefix(_MESH))
+        elif p == _ENTRY_TERM_IRI:
+            self.direct.setdefault(s_ui, []).append(o)
         elif p in _LINKS:
             kind = _LINKS[p]
             if kind in ("prefLabel", "altLabel"):
@@ -196,7 +215,7 @@ class _Builder:
         return lexicon
 
     def _entry_terms(self, ui: str) -> list[str]:
-        names: list[str] = []
+        names: list[str] = list(self.direct.get(ui, ()))
         for kind, concept in self.edges.get(ui, ()):
             if kind not in ("preferredConcept", "concept"):
                 continue
@@ -210,3 +229,4 @@ _RDF_TYPE = RDF["type"].value
 _LABEL = RDFS["label"].value
 _TREE = MESHV["treeNumber"].value
 _ACTION = MESHV["pharmacologicalAction"].value
+_ENTRY_TERM_IRI = _ENTRY_TERM[1:-1]

@@ -58,18 +58,26 @@ class LinksGraph:
         self.minted_classes = 0
 
     def triples(
-        self, links: Iterable[Link], curated: Mapping[NamedNode, list[str]]
+        self,
+        links: Iterable[Link],
+        curated: Mapping[NamedNode, list[tuple[str, str]]],
+        broader: Mapping[NamedNode, set[NamedNode]] | None = None,
     ) -> Iterator[Triple]:
-        """All triples of the graph, for ``links`` and the sources' ``curated`` links."""
-        records: dict[NamedNode, set[str]] = {}
+        """All triples of the graph.
+
+        :param links: the links to write (matched, curated by override, or imported).
+        :param curated: links the sources state, entity → (UI, ``exact``/``close``/``broad``).
+        :param broader: curated ``skos:broader`` between conditions of the sources.
+        """
+        records: dict[NamedNode, set[tuple[str, str]]] = {}
         for link in links:
             yield from link.triples()
-            records.setdefault(link.subject, set()).add(link.ui)
-        for entity, uis in curated.items():
-            records.setdefault(entity, set()).update(uis)
+            records.setdefault(link.subject, set()).add((link.ui, "exact"))
+        for entity, pairs in curated.items():
+            records.setdefault(entity, set()).update(pairs)
         conditions = {e: u for e, u in records.items() if self._kind(e) == "condition"}
-        drugs = {e: u for e, u in records.items() if self._kind(e) == "drug"}
-        yield from self._conditions(conditions)
+        drugs = {e: {ui for ui, _ in u} for e, u in records.items() if self._kind(e) == "drug"}
+        yield from _Closure(self, conditions, broader or {}).triples()
         yield from self._classes(drugs)
 
     def _kind(self, entity: NamedNode) -> str:
@@ -78,44 +86,8 @@ class LinksGraph:
             return kind
         return entity.value.rsplit("/", 2)[-2]
 
-    def _conditions(self, linked: dict[NamedNode, set[str]]) -> Iterator[Triple]:
-        by_record: dict[str, set[NamedNode]] = {}
-        for entity, uis in linked.items():
-            for ui in uis:
-                by_record.setdefault(ui, set()).add(entity)
-        known = set(self.kinds) | set(linked)
-        hierarchy = self.lexicon.hierarchy
-        pending = list(linked.items())
-        while pending:
-            entity, uis = pending.pop()
-            broader: set[NamedNode] = set()
-            for ui in uis:
-                for ancestor in hierarchy.ancestors(ui, CONDITION_TREES):
-                    if ancestor not in by_record:
-                        minted = self._mint_condition(ancestor, known)
-                        if minted is None:
-                            continue
-                        by_record[ancestor] = {minted}
-                        known.add(minted)
-                        pending.append((minted, {ancestor}))
-                        yield from self._minted_triples(minted, vocab.Condition, ancestor)
-                    broader.update(by_record[ancestor])
-            broader.discard(entity)
-            for target in sorted(broader, key=lambda n: n.value):
-                self.hierarchy_triples += 1
-                yield Triple(entity, vocab.hasAncestor, target)
-
-    def _mint_condition(self, ui: str, known: set[NamedNode]) -> NamedNode | None:
-        label = self.lexicon.labels.get(ui)
-        if not label:
-            return None
-        minted = condition_iri(label)
-        if minted in known:
-            return None
-        self.minted_conditions += 1
-        return minted
-
-    def _minted_triples(self, entity: NamedNode, cls: NamedNode, ui: str) -> Iterator[Triple]:
+    def minted_triples(self, entity: NamedNode, cls: NamedNode, ui: str) -> Iterator[Triple]:
+        """Type, label and ``skos:exactMatch`` of an entity minted for MeSH record ``ui``."""
         yield Triple(entity, RDF["type"], cls)
         yield Triple(entity, RDFS["label"], Literal(self.lexicon.labels[ui]))
         yield Triple(entity, SKOS["exactMatch"], MESH[ui])
@@ -135,6 +107,90 @@ class LinksGraph:
                     target = drug_class_iri(label)
                     self.drug_classes[action] = target
                     self.minted_classes += 1
-                    yield from self._minted_triples(target, vocab.DrugClass, action)
+                    yield from self.minted_triples(target, vocab.DrugClass, action)
                 self.class_triples += 1
                 yield Triple(entity, vocab.memberOfClass, target)
+
+
+class _Closure:
+    """The ``pv:hasAncestor`` closure over condition entities.
+
+    Direct parents of an entity: the entities standing for the MeSH parents of its record
+    (``exact``/``close`` links), the entities standing for its record itself (``broad`` links),
+    and its curated ``skos:broader`` conditions. A MeSH record no entity stands for gets a
+    minted one; a record that cannot have one (no name, or its IRI is taken by an unrelated
+    entity) is passed through to its own parents. The closure is then taken over entities.
+    """
+
+    def __init__(
+        self,
+        graph: LinksGraph,
+        linked: dict[NamedNode, set[tuple[str, str]]],
+        broader: Mapping[NamedNode, set[NamedNode]],
+    ) -> None:
+        self.graph = graph
+        self.linked = linked
+        self.broader = broader
+        self.standing: dict[str, set[NamedNode]] = {}
+        for entity, pairs in linked.items():
+            for ui, how in pairs:
+                if how != "broad":
+                    self.standing.setdefault(ui, set()).add(entity)
+        self.known = set(graph.kinds) | set(linked)
+        self.minted: list[Triple] = []
+        self.parents: dict[NamedNode, set[NamedNode]] = {}
+
+    def stand_ins(self, ui: str, seen: frozenset[str] = frozenset()) -> set[NamedNode]:
+        """Entities standing for record ``ui``, minting one if need be."""
+        found = self.standing.get(ui)
+        if found is not None:
+            return found
+        lexicon = self.graph.lexicon
+        label = lexicon.labels.get(ui)
+        minted = condition_iri(label) if label else None
+        if minted is not None and minted not in self.known:
+            self.standing[ui] = {minted}
+            self.known.add(minted)
+            self.graph.minted_conditions += 1
+            self.minted.extend(self.graph.minted_triples(minted, vocab.Condition, ui))
+            self.parents[minted] = self.record_parents(ui)
+            return self.standing[ui]
+        through: set[NamedNode] = set()
+        for parent in lexicon.hierarchy.parents(ui, CONDITION_TREES):
+            if parent not in seen:
+                through |= self.stand_ins(parent, seen | {ui})
+        self.standing[ui] = through
+        return through
+
+    def record_parents(self, ui: str) -> set[NamedNode]:
+        """Entities standing for the MeSH parents of record ``ui``."""
+        found: set[NamedNode] = set()
+        for parent in self.graph.lexicon.hierarchy.parents(ui, CONDITION_TREES):
+            found |= self.stand_ins(parent)
+        return found
+
+    def triples(self) -> Iterator[Triple]:
+        for entity, pairs in self.linked.items():
+            direct: set[NamedNode] = set(self.broader.get(entity, ()))
+            for ui, how in pairs:
+                direct |= self.stand_ins(ui) if how == "broad" else self.record_parents(ui)
+            direct.discard(entity)
+            self.parents[entity] = direct
+        yield from self.minted
+        for entity, direct in self.broader.items():
+            self.parents.setdefault(entity, set()).update(direct)
+        for entity in sorted(self.parents, key=lambda n: n.value):
+            for ancestor in sorted(self._ancestors(entity), key=lambda n: n.value):
+                self.graph.hierarchy_triples += 1
+                yield Triple(entity, vocab.hasAncestor, ancestor)
+
+    def _ancestors(self, entity: NamedNode) -> set[NamedNode]:
+        seen: set[NamedNode] = set()
+        frontier = [entity]
+        while frontier:
+            for parent in self.parents.get(frontier.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    frontier.append(parent)
+        seen.discard(entity)
+        return seen

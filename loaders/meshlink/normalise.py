@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 GREEK = {
     "α": "alpha",
@@ -251,6 +252,7 @@ def exact_key(text: str) -> str:
     return _NON_WORD.sub(" ", ascii_text.lower()).strip()
 
 
+@lru_cache(maxsize=1 << 17)
 def american(word: str) -> str:
     """American spelling of one lower-case word.
 
@@ -270,6 +272,7 @@ def american(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 17)
 def singular(word: str) -> str:
     """A crude singular, the same for both sides of a comparison.
 
