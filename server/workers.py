@@ -39,6 +39,7 @@ from typing import Any
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions
 
 import kg.errors
+from kg.binding import bind_values
 from kg.catalogue import Catalogue, SavedQuery
 from kg.errors import PvkgError, QueryError, QueryTimeoutError
 from kg.params import resolve_parameters
@@ -175,6 +176,14 @@ SELECT ?association ?predicate ?other ?otherLabel ?report ?quote ?source ?report
 # --- the child process ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Bound:
+    """A saved query's resolved parameters and its text with them bound (``VALUES``)."""
+
+    bindings: dict[str, Term]
+    text: str
+
+
 class _Runner:
     """The state of one query process: its store, the catalogue and a cache of parameters."""
 
@@ -188,7 +197,7 @@ class _Runner:
         self._epoch = time.time_ns()
         self._writes = 0
         self._catalogue: Catalogue | None = None
-        self._resolved: OrderedDict[tuple[str, tuple[tuple[str, str], ...]], dict[str, Term]]
+        self._resolved: OrderedDict[tuple[str, tuple[tuple[str, str], ...]], _Bound]
         self._resolved = OrderedDict()
 
     @property
@@ -261,7 +270,8 @@ class _Runner:
 
     def _saved(self, job: SavedJob) -> Written:
         query = self.catalogue.get(job.name)
-        bindings = self._bindings(query, job.params)
+        bound = self._bind(query, job.params)
+        bindings = bound.bindings
         given = dict(job.params)
         meta = {
             "query": query.name,
@@ -272,14 +282,16 @@ class _Runner:
             "offset": job.offset,
         }
         page = Page(limit=job.limit, offset=job.offset)
-        result = self.store.query(query.sparql, bindings=bindings, timeout=self.timeout)
+        result = self.store.query(bound.text, timeout=self.timeout)
         return _write(result, job.fmt, page, meta)
 
-    def _bindings(self, query: SavedQuery, params: tuple[tuple[str, str], ...]) -> dict[str, Term]:
+    def _bind(self, query: SavedQuery, params: tuple[tuple[str, str], ...]) -> _Bound:
+        """Resolve the parameters and bind them into the text (cached: the store is fixed)."""
         key = (query.name, params)
         found = self._resolved.get(key)
         if found is None:
-            found = resolve_parameters(self.store, query, dict(params))
+            bindings = resolve_parameters(self.store, query, dict(params))
+            found = _Bound(bindings, bind_values(query.sparql, bindings))
             self._resolved[key] = found
             if len(self._resolved) > _RESOLVED_ENTRIES:
                 self._resolved.popitem(last=False)
