@@ -55,7 +55,8 @@ from kg.errors import ParameterError  # noqa: E402
 from kg.params import resolve_parameters  # noqa: E402
 from kg.store import open_store  # noqa: E402
 
-SLICE = REPO.parent / "shared" / "data" / "faers" / "faers_ascii_2020q3_slice"
+SHARED = Path(os.environ.get("PVKG_SHARED_DATA", REPO.parent / "shared" / "data"))
+SLICE = SHARED / "faers" / "faers_ascii_2020q3_slice"
 
 
 @dataclass
@@ -359,6 +360,8 @@ def main() -> int:
             http_throughput(backend, location, args.http_queries.split(","), args.http_seconds)
             if not dump_quads:
                 dump_quads = export_dump(location, dump)
+            if args.json:  # keep what is measured so far
+                args.json.write_text(json.dumps({k: asdict(v) for k, v in backends.items()}))
         native_bulk(backends, dump, work, dump_quads)
     finally:
         for engine in engines:
