@@ -11,6 +11,7 @@ tests skip with a stated reason only then.
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import signal
 import socket
@@ -73,6 +74,7 @@ class Engine:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        atexit.register(self.stop)  # never leave an engine behind, even if pytest is interrupted
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

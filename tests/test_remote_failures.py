@@ -29,6 +29,7 @@ from kg.staging import StagedGraph
 from kg.store import Provenance, open_store
 
 pytest_plugins = ["conftest_engines"]
+pytestmark = pytest.mark.integration
 
 GRAPH = graph_iri("test", "killed")
 P = NamedNode("https://w3id.org/pvkg/id/test/p")
