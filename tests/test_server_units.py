@@ -7,6 +7,7 @@ import doctest
 import json
 from collections.abc import Iterator
 
+import pyoxigraph
 import pytest
 from server_harness import QUERIES, TEST_TRIPLES
 
@@ -98,3 +99,19 @@ def test_user_errors_cross_the_pipe(pool: QueryPool) -> None:
     assert caught.value.name == "drug"
     with pytest.raises(QueryError):
         pool.run(SparqlJob("SELECT * WHERE { ?s ?p }", "json", 10), 10)
+
+
+def test_large_answer_streams_over_http(test_store: str) -> None:
+    from server.app import create_app
+
+    app = create_app({"STORE": test_store, "QUERIES": str(QUERIES), "MAX_ROWS": 100000})
+    try:
+        query = "SELECT ?s ?p ?o ?x WHERE { ?s ?p ?o . VALUES ?x { 1 2 3 4 5 } }"
+        response = app.test_client().get("/sparql", query_string={"query": query})
+        assert response.status_code == 200
+        assert response.is_streamed  # more than one 256 KiB chunk
+        body = json.loads(response.get_data())
+        quads = len(pyoxigraph.Store.read_only(test_store + "/oxigraph"))  # all graphs, meta too
+        assert len(body["results"]["bindings"]) == quads * 5
+    finally:
+        app.extensions["pvkg"].pool.close()
