@@ -362,3 +362,13 @@ def test_never_link_override_wins_over_the_matcher(linked: EmbeddedStore, tmp_pa
     assert "infliximab" not in got
     assert got["psoriasis"] == ("closeMatch", "D015535")
     assert NamedNode(drug_iri("infliximab").value) not in {x.subject for x in read_links(linked)}
+
+
+def test_pv_terms_written_are_declared(after_link: EmbeddedStore) -> None:
+    from loaders import ontology
+    from tests.test_declared_terms import DECLARED, USED, iris
+
+    ontology.load(after_link)
+    used = iris(after_link, USED)
+    assert {PV + "hasAncestor", PV + "memberOfClass", PV + "DrugClass"} <= used
+    assert sorted(used - iris(after_link, DECLARED)) == []
