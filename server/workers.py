@@ -471,6 +471,8 @@ class QueryPool:
         self.chunk = chunk
         self.timeout = timeout
         self.context = multiprocessing.get_context("forkserver")
+        # the fork server imports this module (pyoxigraph, kg) once; children fork from it warm
+        self.context.set_forkserver_preload(["__main__", __name__])
         self.size = size
         self._idle: queue.LifoQueue[_Slot] = queue.LifoQueue()
         self._lock = threading.Lock()
