@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -69,6 +70,7 @@ class Backend:
     triples: int = 0
     queries: dict[str, dict[str, float]] = field(default_factory=dict)
     http: dict[str, dict[str, float]] = field(default_factory=dict)
+    params: dict[str, dict[str, str]] = field(default_factory=dict)
     bulk: dict[str, float] = field(default_factory=dict)
 
 
@@ -133,6 +135,7 @@ def run_queries(backend: Backend, location: str, runs: int) -> None:
                 print(f"# {backend.name}: skipped {query.name}: {error}", flush=True)
                 continue
             bound = bind_values(query.sparql, bindings)
+            backend.params[query.name] = given
             times, rows = [], 0
             for _ in range(runs):
                 started = time.perf_counter()
@@ -210,7 +213,10 @@ def http_throughput(backend: Backend, location: str, names: list[str], duration:
         return
     with serving(location) as base:
         for name in names:
-            url = f"{base}/api/queries/{name}/results?format=sparql-json"
+            if name not in backend.params:
+                continue  # its parameters did not resolve on this data
+            query = urllib.parse.urlencode({**backend.params[name], "format": "sparql-json"})
+            url = f"{base}/api/queries/{name}/results?{query}"
             backend.http[name] = wrk(url, duration, 8)
 
 
