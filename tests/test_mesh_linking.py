@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -98,8 +99,17 @@ def _build(folder: Path, run_link: bool) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module", autouse=True)
+def lexicon_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keep cached lexicons in a temporary directory, not the user's cache."""
+    folder = tmp_path_factory.mktemp("lexicon-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PVKG_CACHE", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="module")
-def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[bool, Path]:
+def templates(tmp_path_factory: pytest.TempPathFactory, lexicon_cache: Path) -> dict[bool, Path]:
     """Stores built once per module (before and after linking), copied for each test."""
     base = tmp_path_factory.mktemp("mesh-linking")
     return {done: _build(base / f"linked-{done}", done) for done in (False, True)}
@@ -372,3 +382,17 @@ def test_pv_terms_written_are_declared(after_link: EmbeddedStore) -> None:
     used = iris(after_link, USED)
     assert {PV + "hasAncestor", PV + "memberOfClass", PV + "DrugClass"} <= used
     assert sorted(used - iris(after_link, DECLARED)) == []
+
+
+def test_cached_lexicon_gives_the_same_links(linked: EmbeddedStore, lexicon_cache: Path) -> None:
+    link(linked, use_cache=False)
+    fresh = read_links(linked)
+    link(linked)  # builds and caches the lexicon of this mesh graph
+    entries = set(lexicon_cache.glob("mesh-lexicon-*.json"))
+    link(linked)  # reads it back
+    assert read_links(linked) == fresh
+    assert set(lexicon_cache.glob("mesh-lexicon-*.json")) == entries
+    mesh.load(linked, FIXTURES / "mini_mesh.nt", trees="C")  # a new mesh graph, a new key
+    link(linked)
+    assert len(set(lexicon_cache.glob("mesh-lexicon-*.json")) - entries) == 1
+    assert "infliximab" not in matches(linked)

@@ -26,6 +26,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("--class-additions", type=Path, help="curated drug-class additions TSV")
     parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="rebuild the MeSH lexicon from the store instead of using the cached one",
+    )
+    parser.add_argument(
         "--unmapped",
         type=Path,
         metavar="FILE",
@@ -51,7 +56,12 @@ def run(args: argparse.Namespace) -> int:
     """Run the linker on the store."""
     store = open_store(args)
     try:
-        summary = link(store, overrides=args.overrides, class_additions=args.class_additions)
+        summary = link(
+            store,
+            overrides=args.overrides,
+            class_additions=args.class_additions,
+            use_cache=not args.no_cache,
+        )
     finally:
         store.close()
     print(describe(summary))

@@ -20,6 +20,7 @@ from pyoxigraph import NamedNode
 from kg.staging import StagedGraph
 from kg.store import GraphStore, Provenance
 from loaders.meshlink import terms
+from loaders.meshlink.cache import lexicon_for
 from loaders.meshlink.entities import LINKS_GRAPH, Entities, read_entities
 from loaders.meshlink.lexicon import MESH_GRAPH, Lexicon
 from loaders.meshlink.links_graph import LinksGraph
@@ -80,6 +81,7 @@ def link(
     overrides: Path | None = None,
     class_additions: Path | None = None,
     lexicon: Lexicon | None = None,
+    use_cache: bool = True,
 ) -> LinkSummary:
     """Link every drug and condition of ``store`` to MeSH and replace ``mesh-links``.
 
@@ -87,13 +89,14 @@ def link(
     :param overrides: curated overrides file (default: the one shipped, ``overrides.tsv``).
     :param class_additions: curated drug-class additions (default: ``class_additions.tsv``).
     :param lexicon: a prebuilt MeSH lexicon (default: built from the ``mesh`` graph).
+    :param use_cache: reuse a cached lexicon of the same ``mesh`` graph (:mod:`.cache`).
     :return: counts and the unmapped entities.
     :raises InputError: if the store holds no MeSH, or an overrides file is malformed (the
         store is then unchanged).
     """
     decided = read_overrides(overrides or OVERRIDES_FILE)
     additions = read_class_additions(class_additions or CLASS_ADDITIONS_FILE)
-    mesh = lexicon if lexicon is not None else Lexicon.from_store(store)
+    mesh = lexicon if lexicon is not None else lexicon_for(store, use_cache=use_cache)
     entities = read_entities(store)
     matcher = Matcher(mesh, decided)
     links: list[Link] = []
@@ -139,7 +142,7 @@ def write_links(
     :param files: input files, for the graph's provenance.
     :raises InputError: if the store holds no MeSH.
     """
-    mesh = lexicon if lexicon is not None else Lexicon.from_store(store)
+    mesh = lexicon if lexicon is not None else lexicon_for(store)
     found = entities if entities is not None else read_entities(store)
     additions = class_additions if class_additions is not None else read_class_additions()
     chosen = sorted(set(links), key=lambda x: (x.subject.value, x.object.value))

@@ -21,7 +21,7 @@ from kg.iris import graph_iri
 from kg.namespaces import MESH, MESHV, RDF, RDFS
 from kg.store import GraphStore
 from loaders.mesh.hierarchy import CONDITION_TREES, MeshHierarchy
-from loaders.meshlink.normalise import exact_key, variant_key
+from loaders.meshlink.normalise import exact_key, variant_of_exact
 
 MESH_GRAPH = graph_iri("mesh")
 
@@ -66,7 +66,8 @@ class Lexicon:
     def add_name(self, ui: str, name: str, preferred: bool) -> None:
         """Index one name of record ``ui``."""
         entry = Entry(ui, name, preferred)
-        for index, key in ((self.exact, exact_key(name)), (self.variant, variant_key(name))):
+        exact = exact_key(name)
+        for index, key in ((self.exact, exact), (self.variant, variant_of_exact(exact))):
             if key:
                 bucket = index.setdefault(key, [])
                 if entry not in bucket:

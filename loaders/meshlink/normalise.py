@@ -245,11 +245,12 @@ def exact_key(text: str) -> str:
     >>> exact_key("  Tumor Necrosis Factor-α (TNF-α) Inhibitors ")
     'tumor necrosis factor alpha tnf alpha inhibitors'
     """
-    for letter, name in GREEK.items():
-        if letter in text:
-            text = text.replace(letter, f" {name} ")
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return _NON_WORD.sub(" ", ascii_text.lower()).strip()
+    if not text.isascii():
+        for letter, name in GREEK.items():
+            if letter in text:
+                text = text.replace(letter, f" {name} ")
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NON_WORD.sub(" ", text.lower()).strip()
 
 
 @lru_cache(maxsize=1 << 17)
@@ -288,7 +289,12 @@ def singular(word: str) -> str:
 
 def variant_words(text: str) -> list[str]:
     """The words of :func:`variant_key`, in their original order."""
-    return [singular(american(w)) for w in exact_key(text).split() if w not in STOP_WORDS]
+    return [_variant_word(w) for w in exact_key(text).split() if w not in STOP_WORDS]
+
+
+@lru_cache(maxsize=1 << 17)
+def _variant_word(word: str) -> str:
+    return singular(american(word))
 
 
 def variant_key(text: str) -> str:
@@ -297,7 +303,12 @@ def variant_key(text: str) -> str:
     >>> variant_key("Tumours of the Skin") == variant_key("Skin Tumors")
     True
     """
-    return " ".join(sorted(variant_words(text)))
+    return variant_of_exact(exact_key(text))
+
+
+def variant_of_exact(key: str) -> str:
+    """:func:`variant_key` of a text whose :func:`exact_key` is ``key`` (saves folding twice)."""
+    return " ".join(sorted(_variant_word(w) for w in key.split() if w not in STOP_WORDS))
 
 
 def ingredient_key(text: str) -> str | None:
