@@ -59,8 +59,11 @@ def child_load(source: Path, store_dir: Path, workdir: Path) -> dict[str, object
     total = time.perf_counter() - begin
     store.close()
     own, kids = peak_mb()
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "total_s": round(total, 1),
+        "cpu_s": round(me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime, 1),
         "store_s": {k: round(v, 1) for k, v in timings.items()},
         "triples": {s.graph.value.rsplit("/", 1)[1]: s.triples for s in summaries},
         "notes": [n for s in summaries for n in s.notes],

@@ -207,7 +207,9 @@ def test_follow_ups_and_deletions_across_quarters_and_recomputation(
         ["1006$100$Diarrhoea$", "1007$300$Rash$"],
         deleted=["200"],
     )
-    faers.load(store, second)
+    summary = faers.load(store, second)
+    assert "2 reports" in summary.notes[0] and "1 deleted caseids listed" in summary.notes[0]
+    assert "2 cases (current reports), 2 superseded, 1 deleted" in summary.notes[1]
     assert _statuses(store) == {
         "1001": "SupersededReport",
         "1002": "DeletedReport",

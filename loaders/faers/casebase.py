@@ -40,7 +40,15 @@ class CaseBase:
     """caseids FDA listed as deleted."""
 
     def merge(self, other: CaseBase) -> None:
-        """Add ``other``'s facts (a report in both keeps ``other``'s record)."""
+        """Add ``other``'s facts (a report in both keeps ``other``'s record).
+
+        When this case base is empty it takes ``other``'s containers over instead of copying.
+        """
+        if not (self.reports or self.exposures or self.events or self.indications):
+            self.reports, self.exposures = other.reports, other.exposures
+            self.events, self.indications = other.events, other.indications
+            self.deleted |= other.deleted
+            return
         self.reports.update(other.reports)
         for mine, theirs in (
             (self.exposures, other.exposures),

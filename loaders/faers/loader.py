@@ -160,12 +160,18 @@ def load_quarters(
         stats = stack.enter_context(StagedGraph(workdir))
         signal_counts = write_statistics(base, dedup, counted, stats.write_lines)
         stats.finish()
+        notes = _totals_note(dedup, signal_counts)
+        quarter_notes = [_quarter_notes(q) for q in quarters]
+        report_count = len(base.reports)
+        del base, dedup  # free the case base before the store swaps (bulk loads need memory)
+        for quarter in quarters:
+            quarter.base = CaseBase()
         rejects_file = None
         if problems:
             rejects_file = _rejects_path(store, [q.files.key for q in quarters], rejects)
             problems.write(rejects_file)
         summaries = []
-        for quarter in quarters:
+        for quarter, quarter_note in zip(quarters, quarter_notes, strict=True):
             provenance = Provenance(
                 source="faers",
                 files=quarter.files.names,
@@ -184,7 +190,7 @@ def load_quarters(
                     records=quarter.counts.rows["DEMO"],
                     rejects=mine,
                     rejects_file=rejects_file if mine else None,
-                    notes=(_quarter_notes(quarter),),
+                    notes=(quarter_note,),
                 )
             )
         derived = tuple(sorted([*others, *(q.graph for q in quarters)], key=lambda g: g.value))
@@ -201,10 +207,10 @@ def load_quarters(
             LoadSummary(
                 graph=STATISTICS_GRAPH,
                 triples=count,
-                records=len(base.reports),
+                records=report_count,
                 rejects=len(problems),
                 rejects_file=rejects_file,
-                notes=_totals_note(dedup, signal_counts),
+                notes=notes,
             )
         )
     return summaries

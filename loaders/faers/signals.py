@@ -23,7 +23,7 @@ one reaction term; the indication counts count current reports, drugs in any rol
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from kg import vocab
@@ -153,8 +153,10 @@ def _pair_lines(drug: str, event: str, t: TwoByTwo) -> tuple[str, bool]:
     return "".join(parts), s.signal
 
 
-def reaction_tables(base: CaseBase, dedup: Dedup) -> tuple[int, dict[tuple[str, str], TwoByTwo]]:
-    """N and the 2×2 table of every (drug, reaction term) pair seen together."""
+def reaction_tables(
+    base: CaseBase, dedup: Dedup
+) -> tuple[int, Iterator[tuple[tuple[str, str], TwoByTwo]]]:
+    """N, and the 2×2 table of every (drug, reaction term) pair seen together (made lazily)."""
     drug_n: Counter[str] = Counter()
     event_n: Counter[str] = Counter()
     pairs: dict[tuple[str, str], int] = {}
@@ -171,12 +173,14 @@ def reaction_tables(base: CaseBase, dedup: Dedup) -> tuple[int, dict[tuple[str, 
             for event in events:
                 key = (drug, event)
                 pairs[key] = pairs.get(key, 0) + 1
-    tables = {}
-    for (drug, event), a in pairs.items():
-        b = drug_n[drug] - a
-        c = event_n[event] - a
-        tables[(drug, event)] = TwoByTwo(a, b, c, n - a - b - c)
-    return n, tables
+
+    def tables() -> Iterator[tuple[tuple[str, str], TwoByTwo]]:
+        for (drug, event), a in pairs.items():
+            b = drug_n[drug] - a
+            c = event_n[event] - a
+            yield (drug, event), TwoByTwo(a, b, c, n - a - b - c)
+
+    return n, tables()
 
 
 def indication_counts(base: CaseBase, dedup: Dedup) -> Counter[tuple[str, str]]:
@@ -198,7 +202,9 @@ def write_statistics(
     sink(_dedup_lines(dedup))
     out: list[str] = []
     signals = 0
-    for (drug, event), table in tables.items():
+    pair_count = 0
+    for (drug, event), table in tables:
+        pair_count += 1
         text, signal = _pair_lines(drug, event, table)
         signals += signal
         out.append(text)
@@ -218,4 +224,4 @@ def write_statistics(
             f'{node} {vocab.reportCount} "{count}"{INTEGER} .\n',
         ]
     sink(out)
-    return SignalCounts(n, len(tables), len(indications), signals)
+    return SignalCounts(n, pair_count, len(indications), signals)
