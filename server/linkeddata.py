@@ -80,8 +80,11 @@ def _page(iri: str, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
             {
                 "predicate": _link(r["predicate"]) if "predicate" in r else None,
                 "other": _link(r["other"], r.get("otherLabel")),
-                "report": _link(r["report"]) if "report" in r else None,
-                "quote": r.get("quote", {}).get("value"),
+                "reports_of": [
+                    _link({"type": "uri", "value": iri})
+                    for iri in r.get("evidence", {}).get("value", "").split()
+                ],
+                "quotes": [q for q in r.get("quotes", {}).get("value", "").split("\n") if q],
                 "source": r.get("source", {}).get("value"),
                 "reports": r.get("reports", {}).get("value"),
             }

@@ -160,16 +160,19 @@ SELECT ?s ?p (SAMPLE(?l) AS ?label) WHERE {
 _ENTITY_EVIDENCE = """
 PREFIX pv: <https://w3id.org/pvkg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?association ?predicate ?other ?otherLabel ?report ?quote ?source ?reports WHERE {
+SELECT ?association ?predicate ?other (SAMPLE(?ol) AS ?otherLabel)
+       (GROUP_CONCAT(DISTINCT STR(?report); separator=" ") AS ?evidence)
+       (GROUP_CONCAT(DISTINCT ?q; separator="\\n") AS ?quotes)
+       (SAMPLE(?src) AS ?source) (SAMPLE(?n) AS ?reports) WHERE {
   { ?association pv:associationSubject ?e ; pv:associationObject ?other }
   UNION { ?association pv:associationObject ?e ; pv:associationSubject ?other }
   OPTIONAL { ?association pv:associationPredicate ?predicate }
-  OPTIONAL { ?other rdfs:label ?otherLabel }
+  OPTIONAL { ?other rdfs:label ?ol }
   OPTIONAL { ?association pv:evidenceReport ?report }
-  OPTIONAL { ?association pv:quote ?quote }
-  OPTIONAL { ?association pv:evidenceSource ?source }
-  OPTIONAL { ?association pv:reportCount ?reports }
-} ORDER BY ?predicate ?other ?report
+  OPTIONAL { ?association pv:quote ?q }
+  OPTIONAL { ?association pv:evidenceSource ?src }
+  OPTIONAL { ?association pv:reportCount ?n }
+} GROUP BY ?association ?predicate ?other ORDER BY ?predicate ?other
 """
 
 

@@ -86,3 +86,26 @@ def test_service_description_lists_bundled_graphs(bundled: tuple[str, str]) -> N
         base + "/sparql", headers={"Accept": "application/n-triples"}, timeout=30
     ).text
     assert "<https://w3id.org/pvkg/graph/ontology>" in text
+
+
+def test_entity_page_shows_each_quote_once(bundled: tuple[str, str]) -> None:
+    location, base = bundled
+    store = open_store(location, read_only=True)
+    try:
+        quotes = {
+            row["q"].value
+            for row in store.query(
+                "PREFIX pv: <https://w3id.org/pvkg/ontology#> SELECT DISTINCT ?q WHERE "
+                "{ ?a pv:associationSubject <https://w3id.org/pvkg/id/drug/infliximab> ; "
+                "pv:quote ?q }"
+            )
+        }
+    finally:
+        store.close()
+    html = requests.get(
+        base + "/id/drug/infliximab", headers={"Accept": "text/html"}, timeout=30
+    ).text
+    assert quotes
+    assert html.count("<blockquote>") == len(quotes)
+    for quote in quotes:
+        assert html.count(quote.replace("'", "&#39;").replace('"', "&#34;")) == 1
