@@ -139,8 +139,12 @@ def main() -> int:
         conditions = reaction_terms(args.data)
         drugs = drug_names(args.data, rng, args.names)
         stage_entities(store, drugs, conditions)
-        os.environ["PVKG_CACHE"] = str(Path(tmp) / "cache")
-        for run in ("cold (lexicon built from the store)", "warm (cached lexicon)"):
+        os.environ["PVKG_CACHE_DIR"] = str(Path(tmp) / "cache")
+        runs = (
+            "first run (lexicon built from the store, no links graph yet)",
+            "relink (cached lexicon, replaces the links graph)",
+        )
+        for run in runs:
             started = time.perf_counter()
             linked = link(store)
             elapsed = time.perf_counter() - started

@@ -104,7 +104,7 @@ def lexicon_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Keep cached lexicons in a temporary directory, not the user's cache."""
     folder = tmp_path_factory.mktemp("lexicon-cache")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PVKG_CACHE", str(folder))
+        patch.setenv("PVKG_CACHE_DIR", str(folder))
         yield folder
 
 

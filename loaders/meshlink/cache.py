@@ -2,7 +2,7 @@
 
 Building the lexicon from the store (reading ~300,000 names and normalising each) is most of
 the time of a linking run. The finished lexicon is saved as JSON under the cache directory
-(``$PVKG_CACHE``, else ``$XDG_CACHE_HOME/pvkg``, else ``~/.cache/pvkg``), named by a hash of the
+(``$PVKG_CACHE_DIR``, else ``$XDG_CACHE_HOME/pvkg``, else ``~/.cache/pvkg``), named by a hash of the
 ``mesh`` graph's recorded checksum, load time and triple count and of :data:`FORMAT`, so any
 reload of MeSH or change of the normalisation rules makes a new entry. An unreadable or
 unwritable cache is ignored: the lexicon is then built from the store as usual.
@@ -24,7 +24,7 @@ from loaders.meshlink.lexicon import MESH_GRAPH, Entry, Lexicon
 FORMAT = 1
 """Bump when the lexicon or the normalisation rules change."""
 
-ENV_CACHE = "PVKG_CACHE"
+ENV_CACHE = "PVKG_CACHE_DIR"
 
 
 def cache_directory() -> Path:
