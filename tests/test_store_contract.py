@@ -29,7 +29,7 @@ from kg.embedded import EmbeddedStore
 from kg.errors import ParameterError, QueryError, StoreError
 from kg.iris import META_GRAPH, graph_iri
 from kg.namespaces import RDF, XSD
-from kg.params import resolve, resolve_parameters, run_saved
+from kg.params import ENTITY_CLASSES, resolve, resolve_parameters, run_saved
 from kg.remote import RemoteStore
 from kg.staging import StagedGraph
 from kg.store import GraphStore, Provenance
@@ -349,3 +349,56 @@ def test_saved_query_parameters_resolve_alike(backend_store: GraphStore) -> None
     with pytest.raises(ParameterError, match="no condition is labelled"):
         resolve_parameters(backend_store, query, {"condition": 'psoriasis" } } ; DROP ALL ; #'})
     assert graph_triples(backend_store, graph_iri("mini"))  # the injection attempt dropped nothing
+
+
+# --- every saved query compiles and runs on every backend ---------------------------------------
+
+VIRTUOSO_REJECTS = {
+    # Virtuoso 7.2 refuses ORDER BY on an aggregate's alias (SP031 "used outside aggregate")
+    "condition-narrower-forms": "ORDER BY on an aggregate alias",
+    "drug-class-members": "ORDER BY on an aggregate alias",
+    "drug-class-treating-and-inducing": "ORDER BY on an aggregate alias",
+    "mesh-identifiers": "ORDER BY on an aggregate alias",
+    "mesh-neighbourhood": "ORDER BY on an aggregate alias",
+    # Virtuoso 7.2 compiler bug, seen with a `p?` path whose end is bound by VALUES ("Internal
+    # error: ssg_print_rvr_fixed_val(): no SPART_VARR_FIXED"); edge-evidence, pair-reports and
+    # indications-of-inducing-drug hit it too, but only on an empty store
+    "treatments-for-induced": "zero-or-one path to a VALUES-bound variable",
+}
+"""Saved queries Virtuoso 7.2 cannot run, with why (strict xfail: remove once a query is fixed)."""
+
+SAVED = sorted(q.name for q in Catalogue())
+_EXPECTED: dict[str, list[tuple[str, ...]]] = {}
+"""Each saved query's rows on an embedded reference store holding mini's data."""
+
+
+def saved_rows(store: GraphStore, name: str) -> list[tuple[str, ...]]:
+    """Run saved query ``name`` on mini's data with neutral parameters; rows as sorted text."""
+    query = Catalogue().get(name)
+    bindings = {}
+    for param in query.params:
+        if param.type in ENTITY_CLASSES or param.type == "iri":
+            bindings[param.name] = iri("nothing")
+        else:
+            bindings[param.name] = resolve(store, param, param.default or param.example or "1")
+    result = store.query(query.sparql, bindings=bindings, timeout=30)
+    if not isinstance(result, QuerySolutions):
+        return [(str(item),) for item in result]  # type: ignore[union-attr]
+    names = [v.value for v in result.variables]
+    return sorted(tuple(str(row[n]) for n in names) for row in result)
+
+
+@pytest.mark.parametrize("name", SAVED)
+def test_saved_query_runs_alike_on_every_backend(
+    backend_store: GraphStore, name: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    backend = request.node.callspec.params["backend_store"]
+    if backend == "virtuoso" and name in VIRTUOSO_REJECTS:
+        request.applymarker(pytest.mark.xfail(reason=VIRTUOSO_REJECTS[name], strict=True))
+    if name not in _EXPECTED:
+        reference = EmbeddedStore(tmp_path / "reference")
+        load_mini(reference)
+        _EXPECTED[name] = saved_rows(reference, name)
+        reference.close()
+    load_mini(backend_store)
+    assert saved_rows(backend_store, name) == _EXPECTED[name]
