@@ -141,10 +141,16 @@ def main() -> int:
         stage_entities(store, drugs, conditions)
         os.environ["PVKG_CACHE_DIR"] = str(Path(tmp) / "cache")
         runs = (
-            "first run (lexicon built from the store, no links graph yet)",
-            "relink (cached lexicon, replaces the links graph)",
+            ("first run (lexicon built from the store, no links graph yet)", 0),
+            ("relink, names unchanged (cached lexicon; graph identical, not rewritten)", 0),
+            ("relink after 2,000 new drug names (cached lexicon; graph replaced)", 2000),
         )
-        for run in runs:
+        for run, extra in runs:
+            if extra:
+                known = set(drugs)
+                more = drug_names(args.data, random.Random(7), len(drugs) + extra)
+                drugs = drugs + [n for n in more if n not in known][:extra]
+                stage_entities(store, drugs, conditions)
             started = time.perf_counter()
             linked = link(store)
             elapsed = time.perf_counter() - started

@@ -396,3 +396,10 @@ def test_cached_lexicon_gives_the_same_links(linked: EmbeddedStore, lexicon_cach
     link(linked)
     assert len(set(lexicon_cache.glob("mesh-lexicon-*.json")) - entries) == 1
     assert "infliximab" not in matches(linked)
+
+
+def test_relink_that_changes_nothing_leaves_the_store_alone(after_link: EmbeddedStore) -> None:
+    version = after_link.dataset_version()
+    summary = link(after_link)
+    assert after_link.dataset_version() == version
+    assert summary.triples == {g.graph: g.triples for g in after_link.graphs()}[LINKS_GRAPH]

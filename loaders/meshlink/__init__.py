@@ -133,6 +133,9 @@ def write_links(
 ) -> LinkSummary:
     """Replace ``mesh-links`` with ``links`` plus the hierarchy closure they imply.
 
+    When the new content is byte-identical to the graph in the store (same checksum), the store
+    is left untouched, so a relink that changes nothing does not change the dataset version.
+
     :param store: the store to write.
     :param links: the links (matched, curated or imported).
     :param entities: the store's entities (default: read from ``store``).
@@ -158,7 +161,11 @@ def write_links(
             title="Links from pvkg drugs and conditions to MeSH, with hierarchy closure",
             derived_from=tuple(sorted({MESH_GRAPH, *found.graphs}, key=lambda g: g.value)),
         )
-        count = store.replace_graph(LINKS_GRAPH, path, provenance)
+        current = next((g for g in store.graphs() if g.graph == LINKS_GRAPH), None)
+        if current is not None and current.checksum == provenance.checksum:
+            count = current.triples  # unchanged: keep the graph (and the dataset version)
+        else:
+            count = store.replace_graph(LINKS_GRAPH, path, provenance)
     linked_entities = {link.subject for link in chosen} | set(found.curated)
     entities_by_kind: dict[str, int] = {}
     linked_by_kind: dict[str, int] = {}
