@@ -52,7 +52,7 @@ from engines import Engine, VirtuosoEngine, free_port, make_engine, remote_url  
 
 from kg.binding import bind_values  # noqa: E402
 from kg.catalogue import Catalogue  # noqa: E402
-from kg.errors import ParameterError  # noqa: E402
+from kg.errors import ParameterError, PvkgError  # noqa: E402
 from kg.params import resolve_parameters  # noqa: E402
 from kg.store import open_store  # noqa: E402
 
@@ -71,6 +71,7 @@ class Backend:
     queries: dict[str, dict[str, float]] = field(default_factory=dict)
     http: dict[str, dict[str, float]] = field(default_factory=dict)
     params: dict[str, dict[str, str]] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
     bulk: dict[str, float] = field(default_factory=dict)
 
 
@@ -137,11 +138,16 @@ def run_queries(backend: Backend, location: str, runs: int) -> None:
             bound = bind_values(query.sparql, bindings)
             backend.params[query.name] = given
             times, rows = [], 0
-            for _ in range(runs):
-                started = time.perf_counter()
-                result = store.query(bound, timeout=60)
-                rows = sum(1 for _ in result) if query.form == "SELECT" else 1  # type: ignore[union-attr]
-                times.append((time.perf_counter() - started) * 1000)
+            try:
+                for _ in range(runs):
+                    started = time.perf_counter()
+                    result = store.query(bound, timeout=60)
+                    rows = sum(1 for _ in result) if query.form == "SELECT" else 1  # type: ignore[union-attr]
+                    times.append((time.perf_counter() - started) * 1000)
+            except PvkgError as error:
+                print(f"# {backend.name}: {query.name} failed: {str(error)[:300]}", flush=True)
+                backend.failed[query.name] = str(error).splitlines()[0][:200]
+                continue
             times.sort()
             backend.queries[query.name] = {
                 "p50_ms": statistics.median(times),
@@ -284,13 +290,13 @@ def report(backends: dict[str, Backend], reports: int, dump_quads: int) -> None:
     print("\n### Saved queries through the store interface (p50 / p99 ms, rows)\n")
     print("| query | " + " | ".join(names) + " |")
     print("|---|" + "---|" * len(names))
-    queries = sorted({q for b in backends.values() for q in b.queries})
+    queries = sorted({q for b in backends.values() for q in [*b.queries, *b.failed]})
     for query in queries:
         cells, rows = [], set()
         for b in backends.values():
             figure = b.queries.get(query)
             if figure is None:
-                cells.append("skipped")
+                cells.append("**rejected**" if query in b.failed else "skipped")
                 continue
             rows.add(int(figure["rows"]))
             cells.append(f"{figure['p50_ms']:.1f} / {figure['p99_ms']:.1f} ({int(figure['rows'])})")
