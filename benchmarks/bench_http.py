@@ -54,6 +54,8 @@ from kg.params import resolve_parameters  # noqa: E402
 from kg.store import open_store  # noqa: E402
 
 SPARQL_JSON = "application/sparql-results+json"
+MAX_ROWS = 1_000_000
+"""Row cap given to pvkg serve, and page size asked for: whole answers, as Oxigraph sends."""
 
 
 @dataclass
@@ -187,7 +189,7 @@ def running(command: list[str], url: str, env: dict[str, str] | None = None) -> 
 
 
 def pvkg_url(base: str, case: Case) -> str:
-    query = urllib.parse.urlencode({**case.params, "format": "sparql-json"})
+    query = urllib.parse.urlencode({**case.params, "format": "sparql-json", "limit": MAX_ROWS})
     return f"{base}/api/queries/{case.name}/results?{query}"
 
 
@@ -301,6 +303,8 @@ def run_all(args: argparse.Namespace, location: str, selected: list[Case]) -> li
         str(args.query_processes),
         "--timeout",
         "10",
+        "--max-rows",
+        str(MAX_ROWS),
     ]
     env = {**os.environ}
     nocache = {**os.environ, "PVKG_CACHE_ENTRIES": "0"}
