@@ -7,8 +7,11 @@ Directory layout::
 
 A graph is replaced in three steps. The loader first writes and validates the complete new
 content as an N-Triples file; nothing in the store has changed yet, so a bad input leaves the store
-exactly as it was. The file is then moved into the journal with a record of the replacement, and
-only then is the old graph removed and the file bulk-loaded in its place. If the process dies
+exactly as it was. The file is then linked into the journal (a hard link, a copy only across file
+systems) with a record of the replacement, and only then is the old graph removed and the file
+bulk-loaded in its place. The triple count recorded in the provenance is the file's line count
+(staged files hold one triple per line, no duplicates), so no query runs over the unoptimised
+store. If the process dies
 during that step, the next read-write open finds the record and finishes the replacement: any
 later reader sees the old graph or the new one, never a mix. See
 ``docs/decisions/0003-atomic-loads.md``.
@@ -24,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -43,7 +47,7 @@ from kg.provenance import (
     provenance_triples,
     replace_provenance_update,
 )
-from kg.staging import sort_lines
+from kg.staging import count_lines, sort_lines
 from kg.store import GraphInfo, Provenance, QueryResult, Term
 
 
@@ -195,7 +199,7 @@ class EmbeddedStore:
     def _stage(self, graph: NamedNode, ntriples: Path, provenance: Provenance) -> Path:
         key = hashlib.sha256(graph.value.encode()).hexdigest()[:16]
         data = self._journal / f"{key}.nt"
-        shutil.copyfile(ntriples, data)
+        _link_or_copy(ntriples, data)
         record = self._journal / f"{key}.json"
         body = {
             "graph": graph.value,
@@ -231,7 +235,7 @@ class EmbeddedStore:
             raise StoreError(
                 f"loading {graph.value} into {self.location} failed: {error}"
             ) from None
-        count = self._count(graph)
+        count = count_lines(self._journal / body["data"])
         meta = provenance_triples(graph, provenance, count, now_literal())
         self._store.update(replace_provenance_update(graph, meta))
         return count
@@ -248,10 +252,11 @@ class EmbeddedStore:
         for leftover in self._journal.glob("*.tmp"):
             leftover.unlink()
 
-    def _count(self, graph: NamedNode) -> int:
-        result = self._store.query(
-            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
-        )
-        for row in result:  # type: ignore[union-attr]
-            return int(row["n"].value)
-        return 0
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """Put ``source``'s content at ``target``: a hard link where possible, else a copy."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)

@@ -128,7 +128,8 @@ class GraphStore(Protocol):
         """Make ``graph`` hold exactly the triples of the staged N-Triples file.
 
         The file must be complete and valid before the call (loaders validate their input
-        first). Readers see either the old or the new graph, never a mix.
+        first), one triple per line without duplicates, as :meth:`kg.staging.StagedGraph.finish`
+        writes it. Readers see either the old or the new graph, never a mix.
 
         :return: the number of triples in the new graph.
         :raises StoreError: if the store cannot be written.

@@ -7,11 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Literal, NamedNode, QuerySolutions
+from pyoxigraph import Literal, NamedNode, QuerySolutions, Triple
 
 from kg.embedded import EmbeddedStore
 from kg.errors import QueryError, StoreError
 from kg.iris import graph_iri
+from kg.staging import StagedGraph, count_lines
 from kg.store import Provenance, open_store
 
 G = graph_iri("test")
@@ -33,9 +34,15 @@ def objects(store: EmbeddedStore, graph: NamedNode = G) -> list[str]:
 
 
 def test_replace_counts_and_records_provenance(store: EmbeddedStore, tmp_path: Path) -> None:
-    assert store.replace_graph(G, nt(tmp_path, "a", "b", "b"), PROV) == 2
+    with StagedGraph(tmp_path) as staged:
+        for o in ("b", "a", "b"):
+            staged.add(Triple(NamedNode("http://ex/s"), NamedNode("http://ex/p"), Literal(o)))
+        assert store.replace_graph(G, staged.finish(), PROV) == 2
     [info] = store.graphs()
     assert (info.graph, info.triples, info.source, info.files) == (G, 2, "test", ("x.nt",))
+    counted = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {G} {{ ?s ?p ?o }} }}")
+    assert isinstance(counted, QuerySolutions)
+    assert [int(row["n"].value) for row in counted] == [2]
 
 
 def test_reload_replaces_without_duplicates(store: EmbeddedStore, tmp_path: Path) -> None:
@@ -133,3 +140,19 @@ def test_read_only_store_refuses_writes(tmp_path: Path) -> None:
 def test_missing_store_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no pvkg store"):
         open_store(str(tmp_path / "nowhere"), read_only=True)
+
+
+@pytest.mark.parametrize(
+    ("content", "lines"), [(b"", 0), (b"a\n", 1), (b"a\nb\n", 2), (b"a\nb", 2), (b"\n", 1)]
+)
+def test_count_lines(tmp_path: Path, content: bytes, lines: int) -> None:
+    path = tmp_path / "f.nt"
+    path.write_bytes(content)
+    assert count_lines(path) == lines
+
+
+def test_staged_file_is_linked_not_left_behind(store: EmbeddedStore, tmp_path: Path) -> None:
+    staged = nt(tmp_path, "a", "b")
+    store.replace_graph(G, staged, PROV)
+    assert staged.read_text().count("\n") == 2  # the caller's file is untouched
+    assert list((Path(store.location) / "journal").iterdir()) == []
