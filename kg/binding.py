@@ -33,6 +33,7 @@ _SKIP = re.compile(
 _WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _VAR = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_DATASET_CLAUSE = re.compile(r"(?<![?$:\w])FROM\b", re.IGNORECASE)
 
 
 def code_spans(text: str) -> list[tuple[int, int]]:
@@ -56,6 +57,17 @@ def query_form(text: str) -> str | None:
         if found:
             return found.group(1).upper()
     return None
+
+
+def declares_dataset(text: str) -> bool:
+    """Whether a query names its own dataset with ``FROM`` or ``FROM NAMED``.
+
+    >>> declares_dataset("SELECT ?from FROM <http://g> WHERE { ?s ex:from ?from }")
+    True
+    >>> declares_dataset("SELECT ?from WHERE { ?s ex:from ?from } # FROM")
+    False
+    """
+    return any(_DATASET_CLAUSE.search(text, begin, end) for begin, end in code_spans(text))
 
 
 def where_brace(text: str) -> int:

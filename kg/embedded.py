@@ -37,7 +37,7 @@ from typing import IO, Any
 
 from pyoxigraph import NamedNode, RdfFormat, Store
 
-from kg.binding import bind_values
+from kg.binding import bind_values, declares_dataset
 from kg.errors import QueryError, StoreError
 from kg.provenance import (
     GRAPHS_QUERY,
@@ -102,7 +102,9 @@ class EmbeddedStore:
         """
         options: dict[str, Any] = {}
         if default_graphs is None:
-            options["use_default_graph_as_union"] = True
+            # the union is pvkg's default dataset, but a query's own FROM / FROM NAMED wins
+            if not declares_dataset(sparql):
+                options["use_default_graph_as_union"] = True
         else:
             options["default_graph"] = list(default_graphs)
         if named_graphs is not None:

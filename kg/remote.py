@@ -26,7 +26,6 @@ A query with its own ``FROM``/``FROM NAMED`` keeps them.
 from __future__ import annotations
 
 import hashlib
-import re
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -44,7 +43,7 @@ from pyoxigraph import (
 )
 from pyoxigraph import Quad as OxQuad
 
-from kg.binding import bind_values, code_spans, query_form
+from kg.binding import bind_values, declares_dataset, query_form
 from kg.errors import QueryError, StoreError
 from kg.iris import META_GRAPH
 from kg.namespaces import VOID
@@ -71,7 +70,6 @@ _RESULT_FORMATS = {
     "json": ("application/sparql-results+json", QueryResultsFormat.JSON),
     "xml": ("application/sparql-results+xml", QueryResultsFormat.XML),
 }
-_DATASET_CLAUSE = re.compile(r"(?<![?$\w])FROM\b", re.IGNORECASE)
 _EMPTY_GRAPH = "urn:pvkg:empty"
 """Named in the protocol when a caller asks for no graphs (the protocol cannot say 'none')."""
 _RECORDED_GRAPHS = f"SELECT ?g WHERE {{ GRAPH {META_GRAPH} {{ ?g a {VOID['Dataset']} }} }}"
@@ -232,7 +230,7 @@ class RemoteStore:
         timeout: float | None,
     ) -> tuple[list[str], list[str]]:
         """``default-graph-uri`` and ``named-graph-uri`` values for a query."""
-        if default_graphs is None and named_graphs is None and _has_dataset_clause(text):
+        if default_graphs is None and named_graphs is None and declares_dataset(text):
             return [], []
         recorded: list[str] | None = None
         if default_graphs is None or named_graphs is None:
@@ -320,11 +318,6 @@ class RemoteStore:
             accept="application/n-triples",
         )
         copy_body(response, sink, self.location)
-
-
-def _has_dataset_clause(text: str) -> bool:
-    """Whether the query names its own dataset with ``FROM`` or ``FROM NAMED``."""
-    return any(_DATASET_CLAUSE.search(text, begin, end) for begin, end in code_spans(text))
 
 
 def _results_format(kind: str, fallback: QueryResultsFormat) -> QueryResultsFormat:

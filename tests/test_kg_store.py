@@ -66,6 +66,17 @@ def test_default_graph_is_union_of_named_graphs(store: EmbeddedStore, tmp_path: 
     assert [r["o"].value for r in result] == ["a", "b"]  # type: ignore[union-attr]
 
 
+def test_a_query_s_own_from_overrides_the_union(store: EmbeddedStore, tmp_path: Path) -> None:
+    store.replace_graph(G, nt(tmp_path, "a"), PROV)
+    store.replace_graph(graph_iri("two"), nt(tmp_path, "b", name="b.nt"), PROV)
+    only_two = f"SELECT ?o FROM {graph_iri('two')} WHERE {{ ?s ?p ?o }}"
+    assert [r["o"].value for r in store.query(only_two)] == ["b"]  # type: ignore[union-attr]
+    named = f"SELECT ?o FROM NAMED {G} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert [r["o"].value for r in store.query(named)] == ["a"]  # type: ignore[union-attr]
+    nothing = f"ASK FROM NAMED {G} {{ ?s ?p ?o }}"
+    assert not bool(store.query(nothing))
+
+
 def test_bindings_are_typed_values(store: EmbeddedStore, tmp_path: Path) -> None:
     store.replace_graph(G, nt(tmp_path, "a", "b"), PROV)
     hostile = Literal('a" } } ; DROP ALL ; SELECT * WHERE { ?x ?y "')
