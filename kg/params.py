@@ -20,7 +20,7 @@ from kg import vocab
 from kg.catalogue import Parameter, SavedQuery
 from kg.errors import ParameterError
 from kg.iris import entity_iri, slug
-from kg.namespaces import XSD, expand_curie
+from kg.namespaces import PREFIXES, XSD, expand_curie
 from kg.store import GraphStore, QueryResult, Term
 
 ENTITY_CLASSES: dict[str, NamedNode | None] = {
@@ -38,18 +38,20 @@ _IRI_LIKE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _BY_LINK = """
 SELECT DISTINCT ?e WHERE {
   ?e <http://www.w3.org/2004/02/skos/core#exactMatch>? ?target .
-  ?e a ?class .
+  %s
 } ORDER BY ?e LIMIT 5
 """
 _BY_LABEL = """
 SELECT DISTINCT ?e WHERE {
-  ?e a ?class ;
-     <http://www.w3.org/2000/01/rdf-schema#label>
+  ?e <http://www.w3.org/2000/01/rdf-schema#label>
      |<http://www.w3.org/2004/02/skos/core#altLabel> ?l .
   FILTER(LCASE(STR(?l)) = ?text)
+  %s
 } ORDER BY ?e LIMIT 5
 """
-_ANY_CLASS = "?e ?anyp ?anyo ."
+_OF_CLASS = "?e a ?class ."
+_ANY_ENTITY = "FILTER(STRSTARTS(STR(?e), ?base))"
+"""For ``entity`` parameters: any pvkg entity, not the MeSH records pvkg entities link to."""
 
 
 def resolve_parameters(
@@ -138,8 +140,10 @@ def _match(
     store: GraphStore, sparql: str, cls: NamedNode | None, bindings: dict[str, Term]
 ) -> list[NamedNode]:
     if cls is None:
-        sparql = sparql.replace("?e a ?class .", _ANY_CLASS).replace("?e a ?class ;", "?e")
+        sparql = sparql % _ANY_ENTITY
+        bindings = {**bindings, "base": Literal(PREFIXES["pvid"])}
     else:
+        sparql = sparql % _OF_CLASS
         bindings = {**bindings, "class": cls}
     result = store.query(sparql, bindings=bindings)
     if not isinstance(result, QuerySolutions):

@@ -115,3 +115,16 @@ def test_malformed_headers_name_the_field(tmp_path: Path, header: str, field: st
     with pytest.raises(InputError, match=field) as caught:
         parse_saved_query(path)
     assert str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize("given", ["psoriasis", "mesh:D011565", "pvid:condition/psoriasis"])
+def test_entity_parameter_means_a_pvkg_entity_not_its_mesh_record(
+    mini: EmbeddedStore, tmp_path: Path, given: str
+) -> None:
+    record = tmp_path / "mesh.ttl"
+    record.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<http://id.nlm.nih.gov/mesh/D011565> rdfs:label "Psoriasis" .\n'
+    )
+    rdf.load(mini, record, graph=graph_iri("mesh").value)
+    assert resolve(mini, Parameter(name="entity", type="entity"), given) == PSORIASIS
