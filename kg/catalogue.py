@@ -31,6 +31,7 @@ import yaml
 
 from kg.binding import query_form
 from kg.errors import InputError, UnknownQueryError
+from kg.shipped import shipped_dir
 
 PARAM_TYPES = (
     "drug",
@@ -161,9 +162,9 @@ def _parse_param(item: object, where: str, body: str) -> Parameter:
 
 
 def default_directory() -> Path:
-    """The catalogue directory: ``PVKG_QUERIES`` or ``queries/`` beside the packages."""
+    """The catalogue directory: ``PVKG_QUERIES`` or the ``queries/`` pvkg ships."""
     configured = os.environ.get(ENV_QUERIES)
-    return Path(configured) if configured else Path(__file__).resolve().parent.parent / "queries"
+    return Path(configured) if configured else shipped_dir("queries")
 
 
 class Catalogue:

@@ -6,12 +6,13 @@ import argparse
 from pathlib import Path
 
 from kg.iris import ONTOLOGY_GRAPH
+from kg.shipped import shipped_dir
 from kg.store import GraphStore, LoadSummary
 from loaders import rdf
 
 SOURCE_NAME = "ontology"
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "ontology" / "pvkg.ttl"
+DEFAULT_PATH = shipped_dir("ontology") / "pvkg.ttl"
 """The ontology shipped with pvkg."""
 
 
