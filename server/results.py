@@ -1,8 +1,12 @@
 """Serialise query results into the bytes a client asked for, with a row cap.
 
-pyoxigraph serialises whole result sets only, so SELECT results are written here, row by row,
-which lets the service stop at the row cap (or a page) and say so. Boolean results and RDF
-graphs (after capping) are written by pyoxigraph itself.
+SELECT results in SPARQL JSON, XML and CSV (and dashboard JSON, made from SPARQL JSON) are
+written by pyoxigraph itself, in Rust: the service stops the serialiser once the page plus one
+solution is written and cuts the document at the row cap or page (:mod:`server.slicing`), so a
+cut is still stated and no answer holds more than the cap. TSV is written here, row by row
+(pyoxigraph abbreviates numbers in TSV; pvkg has always sent full N-Triples terms), and so is
+the rare CSV answer with a comma in an IRI (pyoxigraph does not quote IRIs). Boolean results
+and RDF graphs (after capping) are written by pyoxigraph.
 
 Formats (keys of :data:`SOLUTION_FORMATS` and :data:`GRAPH_FORMATS`):
 
@@ -19,16 +23,15 @@ Formats (keys of :data:`SOLUTION_FORMATS` and :data:`GRAPH_FORMATS`):
 
 from __future__ import annotations
 
-import io
 import json
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from typing import IO, Any, cast
 
 from pyoxigraph import (
+    BaseDirection,
     BlankNode,
     Literal,
     NamedNode,
@@ -41,10 +44,12 @@ from pyoxigraph import (
 )
 
 from kg.namespaces import PREFIXES
+from server import slicing
 
 XSD = PREFIXES["xsd"]
 XSD_STRING = XSD + "string"
 RDF_LANG_STRING = PREFIXES["rdf"] + "langString"
+RDF_DIR_LANG_STRING = PREFIXES["rdf"] + "dirLangString"
 
 SOLUTION_FORMATS: dict[str, str] = {
     "json": "application/sparql-results+json",
@@ -181,20 +186,23 @@ def dashboard_value(term: Any) -> Any:
     if term is None:
         return None
     if isinstance(term, Literal):
-        datatype = term.datatype.value
-        try:
-            if datatype in _INTEGERS:
-                return int(term.value)
-            if datatype in _DECIMALS:
-                return float(term.value)
-        except ValueError:
-            return term.value
-        if datatype == XSD + "boolean":
-            return term.value in ("true", "1")
-        return term.value
+        return _typed_value(term.value, term.datatype.value)
     if isinstance(term, BlankNode):
         return f"_:{term.value}"
     return getattr(term, "value", str(term))
+
+
+def _typed_value(value: str, datatype: str) -> Any:
+    try:
+        if datatype in _INTEGERS:
+            return int(value)
+        if datatype in _DECIMALS:
+            return float(value)
+    except ValueError:
+        return value
+    if datatype == XSD + "boolean":
+        return value in ("true", "1")
+    return value
 
 
 def kind_of(term: Any) -> str:
@@ -211,104 +219,118 @@ def kind_of(term: Any) -> str:
 
 # --- solutions -------------------------------------------------------------------------------
 
+_NATIVE_FORMATS = {
+    "json": QueryResultsFormat.JSON,
+    "xml": QueryResultsFormat.XML,
+    "csv": QueryResultsFormat.CSV,
+    "dashboard": QueryResultsFormat.JSON,
+}
+
 
 def write_solutions(
-    solutions: QuerySolutions, fmt: str, page: Page, meta: dict[str, Any] | None = None
+    solutions: QuerySolutions,
+    fmt: str,
+    page: Page,
+    meta: dict[str, Any] | None = None,
+    *,
+    again: Callable[[], QuerySolutions] | None = None,
 ) -> Written:
     """Serialise the rows of ``page`` in ``fmt`` (a key of :data:`SOLUTION_FORMATS`).
 
+    Sets ``page.rows`` and ``page.more``.
+
     :param meta: for ``dashboard``: fields to put in ``meta`` (row count etc. are added).
+    :param again: runs the query again, for the rare answer pyoxigraph cannot write faithfully
+        (a CSV answer with a comma in an IRI), which is then written row by row here.
     """
+    if fmt not in _NATIVE_FORMATS:
+        return _write_rows(solutions, fmt, page)
+    layout = slicing.JSON if fmt == "dashboard" else slicing.LAYOUTS[fmt]
+    body = _serialise(solutions, _NATIVE_FORMATS[fmt], layout, page.offset + page.limit + 1)
+    found = layout.count(body)
+    stop = min(found, page.offset + page.limit)
+    start = min(page.offset, stop)
+    page.rows, page.more = stop - start, found > stop
+    if start > 0 or page.more:
+        body = layout.cut(body, start, stop, truncated=page.more and fmt != "dashboard")
+    if not layout.faithful(body):
+        if again is None:
+            raise slicing.LayoutError(f"pyoxigraph's {fmt} answer is malformed")
+        return _write_rows(again(), fmt, Page(page.limit, page.offset, started=page.started))
+    if fmt == "dashboard":
+        return _dashboard(body, page, meta or {})
+    return Written(body, SOLUTION_FORMATS[fmt], page.rows, page.more)
+
+
+class _Enough(Exception):  # noqa: N818 - a signal, not an error
+    """Raised by :class:`_Sink` to stop pyoxigraph once enough solutions are written."""
+
+
+class _Sink:
+    """The file pyoxigraph writes a result document to; it stops the writer at ``wanted``.
+
+    pyoxigraph writes in 8 KiB pieces; each piece is counted as it comes
+    (:class:`server.slicing.Counter`), so pyoxigraph writes at most one piece past the page.
+    """
+
+    def __init__(self, layout: slicing.Layout, wanted: int) -> None:
+        self.counter = layout.counter()
+        self.wanted = wanted
+        self.buffer = bytearray()
+        self.stopped = False
+
+    def write(self, data: bytes) -> int:
+        """Append ``data``; raise :class:`_Enough` once ``wanted`` solutions are in."""
+        self.buffer += data
+        if self.counter.feed(self.buffer) >= self.wanted:
+            self.stopped = True
+            raise _Enough
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing to flush: the document stays in memory."""
+
+
+def _serialise(
+    solutions: QuerySolutions, fmt: QueryResultsFormat, layout: slicing.Layout, wanted: int
+) -> bytes:
+    """pyoxigraph's document of ``solutions``, stopped once ``wanted`` solutions are in it."""
+    sink = _Sink(layout, wanted)
+    try:
+        solutions.serialize(cast(IO[bytes], sink), format=fmt)
+    except _Enough:
+        pass
+    except OSError:
+        if not sink.stopped:  # pyoxigraph may report our stop as a write error
+            raise
+    return bytes(sink.buffer)
+
+
+def _write_rows(solutions: QuerySolutions, fmt: str, page: Page) -> Written:
+    """SPARQL TSV (terms in full N-Triples syntax) or CSV, written row by row."""
     names = [v.value for v in solutions.variables]
-    rows = [[row[n] for n in names] for row in page.take(solutions)]
-    columns = _columns(names, rows)
-    writer = {
-        "json": _json,
-        "xml": _xml,
-        "csv": _csv,
-        "tsv": _tsv,
-        "dashboard": _dashboard,
-    }[fmt]
-    body = writer(names, rows, page, columns, meta or {})
-    return Written(body, SOLUTION_FORMATS[fmt], len(rows), page.more, columns)
+    rows = page.take(solutions)
+    if fmt == "csv":
+        lines = [",".join(names)]
+        lines += [",".join(csv_cell(row[n]) for n in names) for row in rows]
+        body = ("\r\n".join(lines) + "\r\n").encode()
+    else:
+        lines = ["\t".join(f"?{n}" for n in names)]
+        lines += ["\t".join(tsv_cell(row[n]) for n in names) for row in rows]
+        body = ("\n".join(lines) + "\n").encode()
+    return Written(body, SOLUTION_FORMATS[fmt], page.rows, page.more)
 
 
-def _columns(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[dict[str, str]]:
+def _dashboard(document: bytes, page: Page, meta: dict[str, Any]) -> Written:
+    """Dashboard JSON from a SPARQL JSON document (the page's rows, no truncation member)."""
+    parsed = json.loads(document)
+    names: list[str] = parsed["head"]["vars"]
+    rows = [[binding.get(n) for n in names] for binding in parsed["results"]["bindings"]]
     columns = []
     for index, name in enumerate(names):
-        kinds = {kind_of(r[index]) for r in rows if r[index] is not None}
+        kinds = {_json_kind(r[index]) for r in rows if r[index] is not None}
         kind = kinds.pop() if len(kinds) == 1 else ("mixed" if kinds else "unbound")
         columns.append({"name": name, "datatype": kind})
-    return columns
-
-
-def _json(names: Sequence[str], rows: Sequence[Sequence[Any]], page: Page, *_: Any) -> bytes:
-    bindings = [
-        {n: term_json(t) for n, t in zip(names, row, strict=True) if t is not None} for row in rows
-    ]
-    doc: dict[str, Any] = {"head": {"vars": list(names)}, "results": {"bindings": bindings}}
-    if page.more:
-        doc["truncated"] = True
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def _xml(names: Sequence[str], rows: Sequence[Sequence[Any]], page: Page, *_: Any) -> bytes:
-    out = io.StringIO()
-    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    out.write('<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>')
-    for name in names:
-        out.write(f"<variable name={quoteattr(name)}/>")
-    if page.more:
-        out.write('<link href="#truncated"/>')
-    out.write("</head>\n<results>\n")
-    for row in rows:
-        out.write("<result>")
-        for name, term in zip(names, row, strict=True):
-            if term is not None:
-                out.write(f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>")
-        out.write("</result>\n")
-    out.write("</results>\n</sparql>\n")
-    return out.getvalue().encode()
-
-
-def _xml_term(term: Any) -> str:
-    if isinstance(term, NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
-    if isinstance(term, BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
-    if isinstance(term, Literal):
-        if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-        if term.datatype.value != XSD_STRING:
-            attr = quoteattr(term.datatype.value)
-            return f"<literal datatype={attr}>{escape(term.value)}</literal>"
-        return f"<literal>{escape(term.value)}</literal>"
-    return (
-        f"<triple><subject>{_xml_term(term.subject)}</subject>"
-        f"<predicate>{_xml_term(term.predicate)}</predicate>"
-        f"<object>{_xml_term(term.object)}</object></triple>"
-    )
-
-
-def _csv(names: Sequence[str], rows: Sequence[Sequence[Any]], *_: Any) -> bytes:
-    lines = [",".join(names)]
-    lines += [",".join(csv_cell(t) for t in row) for row in rows]
-    return ("\r\n".join(lines) + "\r\n").encode()
-
-
-def _tsv(names: Sequence[str], rows: Sequence[Sequence[Any]], *_: Any) -> bytes:
-    lines = ["\t".join(f"?{n}" for n in names)]
-    lines += ["\t".join(tsv_cell(t) for t in row) for row in rows]
-    return ("\n".join(lines) + "\n").encode()
-
-
-def _dashboard(
-    names: Sequence[str],
-    rows: Sequence[Sequence[Any]],
-    page: Page,
-    columns: list[dict[str, str]],
-    meta: dict[str, Any],
-) -> bytes:
     doc = {
         "meta": {
             **meta,
@@ -317,9 +339,61 @@ def _dashboard(
             "elapsed_ms": round((time.perf_counter() - page.started) * 1000, 2),
         },
         "columns": columns,
-        "rows": [[dashboard_value(t) for t in row] for row in rows],
+        "rows": [[_json_value(cell) for cell in row] for row in rows],
     }
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+    body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+    return Written(body, SOLUTION_FORMATS["dashboard"], len(rows), page.more, columns)
+
+
+def _json_kind(cell: dict[str, Any]) -> str:
+    """:func:`kind_of` for a term in SPARQL JSON."""
+    kind = cell["type"]
+    if kind == "uri":
+        return "iri"
+    if kind == "literal":
+        if "xml:lang" in cell:
+            return RDF_DIR_LANG_STRING if "its:dir" in cell else RDF_LANG_STRING
+        datatype = str(cell.get("datatype", XSD_STRING))
+        return "xsd:" + datatype[len(XSD) :] if datatype.startswith(XSD) else datatype
+    return str(kind)  # bnode, triple
+
+
+def _json_value(cell: dict[str, Any] | None) -> Any:
+    """:func:`dashboard_value` for a term in SPARQL JSON."""
+    if cell is None:
+        return None
+    kind = cell["type"]
+    if kind == "literal" and "datatype" in cell:
+        return _typed_value(cell["value"], cell["datatype"])
+    if kind == "bnode":
+        return "_:" + cell["value"]
+    if kind == "triple":
+        return dashboard_value(json_term(cell))
+    return cell["value"]
+
+
+def json_term(cell: dict[str, Any]) -> Any:
+    """The pyoxigraph term of a term in SPARQL JSON (the inverse of :func:`term_json`).
+
+    >>> json_term({"type": "literal", "value": "chat", "xml:lang": "fr"})
+    <Literal value=chat language=fr>
+    """
+    kind = cell["type"]
+    if kind == "uri":
+        return NamedNode(cell["value"])
+    if kind == "bnode":
+        return BlankNode(cell["value"])
+    if kind == "triple":
+        parts = cell["value"]
+        return Triple(
+            json_term(parts["subject"]), json_term(parts["predicate"]), json_term(parts["object"])
+        )
+    if "its:dir" in cell:
+        direction = BaseDirection.RTL if cell["its:dir"] == "rtl" else BaseDirection.LTR
+        return Literal(cell["value"], language=cell["xml:lang"], direction=direction)
+    if "xml:lang" in cell:
+        return Literal(cell["value"], language=cell["xml:lang"])
+    return Literal(cell["value"], datatype=NamedNode(cell.get("datatype", XSD_STRING)))
 
 
 # --- booleans and graphs ---------------------------------------------------------------------

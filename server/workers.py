@@ -28,7 +28,7 @@ import threading
 import time
 import traceback
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from multiprocessing.connection import Connection
@@ -43,7 +43,7 @@ from kg.binding import bind_values
 from kg.catalogue import Catalogue, SavedQuery
 from kg.errors import PvkgError, QueryError, QueryTimeoutError
 from kg.params import resolve_parameters
-from kg.store import GraphStore, Term, open_store
+from kg.store import GraphStore, QueryResult, Term, open_store
 from server.results import (
     GRAPH_FORMATS,
     Page,
@@ -244,13 +244,15 @@ class _Runner:
         return f"{version}-{mark}"
 
     def _sparql(self, job: SparqlJob) -> Written:
-        result = self.store.query(
-            job.text,
-            default_graphs=_nodes(job.default_graphs),
-            named_graphs=_nodes(job.named_graphs),
-            timeout=self.timeout,
-        )
-        return _write(result, job.fmt, Page(limit=job.max_rows), {})
+        def run() -> QueryResult:
+            return self.store.query(
+                job.text,
+                default_graphs=_nodes(job.default_graphs),
+                named_graphs=_nodes(job.named_graphs),
+                timeout=self.timeout,
+            )
+
+        return _write(run, job.fmt, Page(limit=job.max_rows), {})
 
     def _entity(self, job: EntityJob) -> Written | dict[str, Any]:
         try:
@@ -258,8 +260,11 @@ class _Runner:
         except ValueError as error:
             raise QueryError(f"not an IRI: {error}") from None
         if job.fmt != "page":
-            result = self.store.query(_ENTITY_GRAPH, bindings=bindings, timeout=self.timeout)
-            return _write(result, job.fmt, Page(limit=job.max_rows), {})
+
+            def run() -> QueryResult:
+                return self.store.query(_ENTITY_GRAPH, bindings=bindings, timeout=self.timeout)
+
+            return _write(run, job.fmt, Page(limit=job.max_rows), {})
         return {
             name: _rows(
                 self.store.query(text, bindings=bindings, timeout=self.timeout), job.max_rows
@@ -285,8 +290,11 @@ class _Runner:
             "offset": job.offset,
         }
         page = Page(limit=job.limit, offset=job.offset)
-        result = self.store.query(bound.text, timeout=self.timeout)
-        return _write(result, job.fmt, page, meta)
+
+        def run() -> QueryResult:
+            return self.store.query(bound.text, timeout=self.timeout)
+
+        return _write(run, job.fmt, page, meta)
 
     def _bind(self, query: SavedQuery, params: tuple[tuple[str, str], ...]) -> _Bound:
         """Resolve the parameters and bind them into the text (cached: the store is fixed)."""
@@ -320,11 +328,13 @@ def _rows(result: Any, limit: int) -> list[dict[str, Any]]:
     ]
 
 
-def _write(result: Any, fmt: str, page: Page, meta: dict[str, Any]) -> Written:
+def _write(run: Callable[[], QueryResult], fmt: str, page: Page, meta: dict[str, Any]) -> Written:
+    """Run a query (``run``) and serialise its answer; ``run`` may be called again (CSV)."""
+    result = run()
     if isinstance(result, QuerySolutions):
         if fmt in GRAPH_FORMATS:
             raise QueryError(f"a SELECT query cannot be written as {fmt}")
-        return write_solutions(result, fmt, page, meta)
+        return write_solutions(result, fmt, page, meta, again=lambda: _solutions(run()))
     if isinstance(result, QueryBoolean):
         if fmt in GRAPH_FORMATS:
             raise QueryError(f"an ASK query cannot be written as {fmt}")
@@ -332,6 +342,12 @@ def _write(result: Any, fmt: str, page: Page, meta: dict[str, Any]) -> Written:
     if fmt not in GRAPH_FORMATS:
         raise QueryError(f"a CONSTRUCT or DESCRIBE query cannot be written as {fmt}")
     return write_triples(result, fmt, page)
+
+
+def _solutions(result: QueryResult) -> QuerySolutions:
+    if not isinstance(result, QuerySolutions):
+        raise TypeError("a SELECT query answered twice gave no solutions the second time")
+    return result
 
 
 def child_main(

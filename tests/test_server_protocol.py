@@ -261,6 +261,26 @@ def test_row_cap_is_stated(server: str) -> None:
     assert "Pvkg-Truncated" not in small.headers and "truncated" not in small.json()
 
 
+@pytest.mark.parametrize("kind", ["json", "xml", "csv", "tsv"])
+def test_row_cap_stops_a_huge_answer(server: str, kind: str) -> None:
+    """~3e8 solutions: written whole they would run past the 2 s deadline (504)."""
+    query = "SELECT ?a ?b ?c WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z }"
+    response = sparql(server, query, SOLUTION_TYPES[kind].split(";")[0])
+    assert response.status_code == 200
+    assert response.headers["Pvkg-Truncated"] == "true"
+    assert response.headers["Pvkg-Rows"] == "100"
+    text = response.text
+    if kind == "json":
+        body = response.json()
+        assert body["truncated"] is True and len(body["results"]["bindings"]) == 100
+    elif kind == "xml":
+        root = ET.fromstring(response.content)
+        assert len(root.findall(f"{SR}results/{SR}result")) == 100
+        assert root.find(f"{SR}head/{SR}link").get("href") == "#truncated"
+    else:
+        assert len(text.splitlines()) == 101
+
+
 def test_csv_quoting_and_language(server: str) -> None:
     rows = list(csv.reader(io.StringIO(sparql(server, NOTE, "text/csv").text)))
     assert rows == [["note"], ['comma, "quote"\nand newline']]
