@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice, product
 
 from kg import vocab
 from kg.namespaces import PREFIXES, RDF, RDFS
@@ -91,17 +92,17 @@ def _dedup_lines(dedup: Dedup) -> list[str]:
     return lines
 
 
-_FIXED = (
-    "{n} " + A + f" {terms.DisproportionalityStatistics} .\n"
-    "{n} " + f"{vocab.associationSubject} <{ID}drug/" + "{drug}> .\n"
-    "{n} " + f"{vocab.associationObject} <{ID}condition/" + "{event}> .\n"
-    "{n} " + f"{terms.statisticsDefinition} {DEFINITION} .\n"
-    "{n} " + f"{terms.countA} " + '"{a}"' + INTEGER + " .\n"
-    "{n} " + f"{terms.countB} " + '"{b}"' + INTEGER + " .\n"
-    "{n} " + f"{terms.countC} " + '"{c}"' + INTEGER + " .\n"
-    "{n} " + f"{terms.countD} " + '"{d}"' + INTEGER + " .\n"
-    "{n} " + f"{terms.evansSignal} " + '"{signal}"' + BOOLEAN + " .\n"
+_STATISTICS_TYPE = f" {A} {terms.DisproportionalityStatistics} .\n"
+_SUBJECT_DRUG = f" {vocab.associationSubject} <{ID}drug/"
+_OBJECT_CONDITION = f" {vocab.associationObject} <{ID}condition/"
+_DEFINED_BY = f" {terms.statisticsDefinition} {DEFINITION} .\n"
+_COUNT_A, _COUNT_B, _COUNT_C, _COUNT_D, _EVANS = (
+    f' {prop} "'
+    for prop in (terms.countA, terms.countB, terms.countC, terms.countD, terms.evansSignal)
 )
+_FAERS_SIGNAL = f" {terms.faersSignal} "
+_INDICATION_TYPE = f" {A} {terms.IndicationReportCount} .\n"
+_REPORT_COUNT = f' {vocab.reportCount} "'
 _MEASURES = tuple(
     f" {prop} "
     for prop in (
@@ -116,38 +117,29 @@ _MEASURES = tuple(
         terms.informationComponent025,
     )
 )
+"""Predicates as ready-made N-Triples text: formatting a pyoxigraph term costs a call per line."""
 
 
 def _pair_lines(drug: str, event: str, t: TwoByTwo) -> tuple[str, bool]:
     """The N-Triples of one pair's statistics node, and whether it is an Evans signal."""
     node = f"<{ID}association/induces/{drug}/{event}/faers>"
     s = compute(t)
-    text = _FIXED.format(
-        n=node,
-        drug=drug,
-        event=event,
-        a=t.a,
-        b=t.b,
-        c=t.c,
-        d=t.d,
-        signal="true" if s.signal else "false",
-    )
-    parts = [text]
+    a, b, c, d = t
+    parts = [
+        f"{node}{_STATISTICS_TYPE}"
+        f"{node}{_SUBJECT_DRUG}{drug}> .\n"
+        f"{node}{_OBJECT_CONDITION}{event}> .\n"
+        f"{node}{_DEFINED_BY}"
+        f'{node}{_COUNT_A}{a}"{INTEGER} .\n'
+        f'{node}{_COUNT_B}{b}"{INTEGER} .\n'
+        f'{node}{_COUNT_C}{c}"{INTEGER} .\n'
+        f'{node}{_COUNT_D}{d}"{INTEGER} .\n'
+        f'{node}{_EVANS}{"true" if s.signal else "false"}"{BOOLEAN} .\n'
+    ]
     if s.signal:
-        parts.append(f"<{ID}drug/{drug}> {terms.faersSignal} {node} .\n")
-        parts.append(f"<{ID}condition/{event}> {terms.faersSignal} {node} .\n")
-    values = (
-        s.prr,
-        s.prr_lower,
-        s.prr_upper,
-        s.ror,
-        s.ror_lower,
-        s.ror_upper,
-        s.chi2,
-        s.ic,
-        s.ic025,
-    )
-    for prop, value in zip(_MEASURES, values, strict=True):
+        parts.append(f"<{ID}drug/{drug}>{_FAERS_SIGNAL}{node} .\n")
+        parts.append(f"<{ID}condition/{event}>{_FAERS_SIGNAL}{node} .\n")
+    for prop, value in zip(_MEASURES, s.measures, strict=True):
         if value is not None:
             parts.append(f'{node}{prop}"{value:.6g}"{DOUBLE} .\n')
     return "".join(parts), s.signal
@@ -159,7 +151,7 @@ def reaction_tables(
     """N, and the 2×2 table of every (drug, reaction term) pair seen together (made lazily)."""
     drug_n: Counter[str] = Counter()
     event_n: Counter[str] = Counter()
-    pairs: dict[tuple[str, str], int] = {}
+    pairs: Counter[tuple[str, str]] = Counter()
     n = 0
     for pid in dedup.current:
         drugs = base.exposures.get(pid)
@@ -169,10 +161,7 @@ def reaction_tables(
         n += 1
         drug_n.update(drugs)
         event_n.update(events)
-        for drug in drugs:
-            for event in events:
-                key = (drug, event)
-                pairs[key] = pairs.get(key, 0) + 1
+        pairs.update(product(drugs, events))
 
     def tables() -> Iterator[tuple[tuple[str, str], TwoByTwo]]:
         for (drug, event), a in pairs.items():
@@ -193,10 +182,28 @@ def indication_counts(base: CaseBase, dedup: Dedup) -> Counter[tuple[str, str]]:
     return counts
 
 
+_CHUNK = 5000
+"""Statistics nodes per string handed to the sink."""
+
+
+def _indication_lines(drug: str, term: str, count: int) -> str:
+    node = f"<{ID}association/treats/{drug}/{term}/faers>"
+    return (
+        f"{node}{_INDICATION_TYPE}"
+        f"{node}{_SUBJECT_DRUG}{drug}> .\n"
+        f"{node}{_OBJECT_CONDITION}{term}> .\n"
+        f"{node}{_DEFINED_BY}"
+        f'{node}{_REPORT_COUNT}{count}"{INTEGER} .\n'
+    )
+
+
 def write_statistics(
     base: CaseBase, dedup: Dedup, roles: tuple[str, ...], sink: Callable[[list[str]], None]
 ) -> SignalCounts:
-    """Write the statistics graph's lines to ``sink``; see the module docstring."""
+    """Write the statistics graph's lines to ``sink``; see the module docstring.
+
+    Lines are handed over joined, :data:`_CHUNK` nodes per string (one write each).
+    """
     n, tables = reaction_tables(base, dedup)
     sink(_definition(roles, n))
     sink(_dedup_lines(dedup))
@@ -208,20 +215,12 @@ def write_statistics(
         text, signal = _pair_lines(drug, event, table)
         signals += signal
         out.append(text)
-        if len(out) > 5000:
-            sink(out)
+        if len(out) >= _CHUNK:
+            sink(["".join(out)])
             out = []
-    sink(out)
+    sink(["".join(out)])
     indications = indication_counts(base, dedup)
-    out = []
-    for (drug, term), count in indications.items():
-        node = f"<{ID}association/treats/{drug}/{term}/faers>"
-        out += [
-            f"{node} {A} {terms.IndicationReportCount} .\n",
-            f"{node} {vocab.associationSubject} <{ID}drug/{drug}> .\n",
-            f"{node} {vocab.associationObject} <{ID}condition/{term}> .\n",
-            f"{node} {terms.statisticsDefinition} {DEFINITION} .\n",
-            f'{node} {vocab.reportCount} "{count}"{INTEGER} .\n',
-        ]
-    sink(out)
+    lines = (_indication_lines(d, t, count) for (d, t), count in indications.items())
+    while chunk := list(islice(lines, _CHUNK)):
+        sink(["".join(chunk)])
     return SignalCounts(n, pair_count, len(indications), signals)
