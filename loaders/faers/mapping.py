@@ -13,6 +13,11 @@ Shapes (``pvid:`` = ``https://w3id.org/pvkg/id/``)::
                                               pv:dechallenge, pv:indication, therapy dates
         pv:hasReaction …/reaction/<term key>  a pv:AdverseReaction; pv:condition, pv:verbatimTerm
         pv:seriousOutcome pv:OutcomeDeath …
+
+A full quarter has millions of rows, so each row costs as little as it can: a table's columns
+are found once (:class:`Columns`), terms are ready-made N-Triples text (formatting a pyoxigraph
+term is a call per line), values that repeat (dates, drug names, reaction and indication terms)
+are normalised once and remembered, and output goes to the sink as a few large strings.
 """
 
 from __future__ import annotations
@@ -20,14 +25,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import ClassVar
+from functools import lru_cache
+from operator import itemgetter
+from typing import ClassVar, NamedTuple
 
 from kg import vocab
 from kg.namespaces import PREFIXES, RDF, RDFS
 from loaders.faers import normalise as norm
 from loaders.faers import terms
 from loaders.faers.casebase import CaseBase
-from loaders.faers.tables import Header, QuarterFiles, Rejects, read_deleted, read_rows
+from loaders.faers.tables import Header, QuarterFiles, Rejects, TableFile, read_deleted, read_rows
 
 ID = PREFIXES["pvid"]
 XSD = PREFIXES["xsd"]
@@ -40,15 +47,55 @@ def _typed(kind: str) -> str:
 
 
 INTEGER = _typed("integer")
+DECIMAL = _typed("decimal")
+_CHUNK = 50000
+"""Output pieces collected before they are joined and handed to the sink."""
+
+# N-Triples text of the terms written for every row.
+_REPORT_CLASS = str(vocab.SpontaneousReport)
+_PATIENT_CLASS = str(vocab.Patient)
+_PRIMARY_ID = str(terms.primaryId)
+_CASE_ID = str(terms.caseId)
+_CASE_VERSION = str(terms.caseVersion)
+_IN_QUARTER = str(terms.faersQuarter)
+_PATIENT = str(vocab.patient)
+_AGE = str(vocab.ageYears)
+_WEIGHT = str(vocab.weightKg)
+_SEX_IRIS = {"Female": vocab.Female, "Male": vocab.Male, "SexUnknown": vocab.SexUnknown}
+_SEX_LINES = {code: f" {vocab.sex} {_SEX_IRIS[name]} .\n" for code, name in norm.SEXES.items()}
 _HAS_EXPOSURE = str(vocab.hasExposure)
 _A_EXPOSURE = f"{A} {vocab.DrugExposure}"
-_SEX = {"Female": vocab.Female, "Male": vocab.Male, "SexUnknown": vocab.SexUnknown}
-DECIMAL = _typed("decimal")
+_DRUG = str(vocab.drug)
+_HAS_REACTION = str(vocab.hasReaction)
+_REACTION_CLASS = str(vocab.AdverseReaction)
+_CONDITION = str(vocab.condition)
+_VERBATIM_TERM = str(vocab.verbatimTerm)
+_OUTCOME_LINES = {
+    code: f" {vocab.seriousOutcome} {iri} .\n" for code, iri in vocab.FAERS_OUTCOME_CODES.items()
+}
+_REPORT_SOURCE = str(terms.reportSource)
+_INDICATION = str(vocab.indication)
+_DURATION = str(vocab.duration)
+
+RowStep = Callable[[str, int, tuple[str, ...], list[str]], bool]
+"""Maps one row: (file, line, the row's values in the step's column order, output) → kept?"""
 
 
 def lit(text: str) -> str:
     """An N-Triples string literal."""
     return f'"{norm.literal_text(text)}"'
+
+
+@lru_cache(maxsize=131072)
+def _date_literal(text: str) -> tuple[str, str, str]:
+    """A FAERS date field as (typed N-Triples literal, lexical form, error); ``""`` for none."""
+    try:
+        parsed = norm.faers_date(text)
+    except ValueError as error:
+        return "", "", str(error)
+    if parsed is None:
+        return "", "", ""
+    return f'"{parsed[0]}"{_typed(parsed[1])}', parsed[0], ""
 
 
 @dataclass
@@ -59,14 +106,28 @@ class QuarterCounts:
     roles: Counter[str] = field(default_factory=Counter)
 
 
+class TermLines(NamedTuple):
+    """A reaction or indication term: its condition key and the line ends that use it."""
+
+    key: str
+    condition: str
+    """`` pv:condition <condition> .`` (of a reaction)"""
+    verbatim: str
+    """`` pv:verbatimTerm "text" .`` (of a reaction)"""
+    indication: str
+    """`` pv:indication <condition> .`` (of a drug exposure)"""
+
+
 class Columns:
     """Positions of named columns in a header; a missing column reads as ``""``.
 
     Rows get one ``""`` appended so that a missing column's position (the width) reads empty.
+    :attr:`pick` takes a row's values in the order of the names.
     """
 
     def __init__(self, header: Header, names: Iterable[str]) -> None:
         self.at = tuple(header.index.get(n, header.width) for n in names)
+        self.pick: Callable[[list[str]], tuple[str, ...]] = itemgetter(*self.at)
 
 
 class QuarterMapper:
@@ -96,7 +157,7 @@ class QuarterMapper:
         self._drugs: dict[str, str] = {}
         self._conditions: dict[str, str] = {}
         self._texts: dict[str, str] = {}
-        self._reaction_tails: dict[str, tuple[str, str]] = {}
+        self._terms: dict[str, TermLines] = {}
         self._ingredient_cache: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self.legacy = False
 
@@ -111,27 +172,22 @@ class QuarterMapper:
                 f"{self.quarter} {LABEL} {lit('FAERS ' + label)} .\n",
             ]
         )
-        steps: list[tuple[str, Callable[[str, int, Header, list[str], list[str]], None]]] = [
-            ("DEMO", self._demo),
-            ("DRUG", self._drug),
-            ("REAC", self._reac),
-            ("OUTC", self._outc),
-            ("INDI", self._indi),
-            ("THER", self._ther),
-            ("RPSR", self._rpsr),
+        steps: list[tuple[str, list[str], RowStep]] = [
+            ("DEMO", self._DEMO, self._demo),
+            ("DRUG", self._DRUG, self._drug),
+            ("REAC", self._REAC, self._reac),
+            ("OUTC", self._OUTC, self._outc),
+            ("INDI", self._INDI, self._indi),
+            ("THER", self._THER, self._ther),
+            ("RPSR", self._RPSR, self._rpsr),
         ]
-        for kind, step in steps:
+        for kind, names, step in steps:
             table = self.files.tables.get(kind)
             if table is None:
                 continue
-            out: list[str] = []
-            for line, header, fields in read_rows(table, self.rejects):
-                fields.append("")
-                step(table.name, line, header, fields, out)
-                if len(out) > 50000:
-                    self.sink(out)
-                    out = []
-            self.sink(out)
+            kept = self._map_table(table, names, step)
+            if kept:
+                self.counts.rows[kind] += kept
         for listing in self.files.deleted:
             cases = read_deleted(listing, self.rejects)
             self.base.deleted.update(cases)
@@ -139,6 +195,35 @@ class QuarterMapper:
         self._entities()
         self._drug_rows.clear()
         return self.base
+
+    def _map_table(self, table: TableFile, names: list[str], step: RowStep) -> int:
+        """Map every row of ``table`` with ``step``; return how many rows were kept."""
+        out: list[str] = []
+        kept = 0
+        pick = None
+        for line, header, fields in read_rows(table, self.rejects):
+            if pick is None:
+                pick = self._columns(table.kind, header, names)
+            fields.append("")
+            kept += step(table.name, line, pick(fields), out)
+            if len(out) > _CHUNK:
+                self._flush(out)
+        self._flush(out)
+        return kept
+
+    def _columns(
+        self, kind: str, header: Header, names: list[str]
+    ) -> Callable[[list[str]], tuple[str, ...]]:
+        """A table's column picker; DEMO's header also tells whether this is legacy AERS."""
+        if kind == "DEMO":
+            self.legacy = "caseversion" not in header.index
+        return Columns(header, names).pick
+
+    def _flush(self, out: list[str]) -> None:
+        """Hand ``out`` to the sink as one string and empty it."""
+        if out:
+            self.sink(["".join(out)])
+            out.clear()
 
     def _entities(self) -> None:
         out = []
@@ -148,7 +233,7 @@ class QuarterMapper:
         for key, name in self._conditions.items():
             out.append(f"<{ID}condition/{key}> {A} {vocab.Condition} .\n")
             out.append(f"<{ID}condition/{key}> {LABEL} {lit(name)} .\n")
-        self.sink(out)
+        self._flush(out)
 
     def _bad(self, file: str, line: int, column: str, reason: str) -> None:
         self.rejects.add(file, line, column, reason)
@@ -159,11 +244,21 @@ class QuarterMapper:
             return None
         return f"<{ID}faers/report/{pid}"
 
-    def _condition(self, text: str) -> str | None:
-        key = norm.term_key(text)
-        if key is not None and key not in self._conditions:
-            self._conditions[key] = " ".join(text.split())
-        return key
+    def _term(self, text: str) -> TermLines | None:
+        """A reaction or indication term (made once per distinct text), or ``None`` if empty."""
+        found = self._terms.get(text)
+        if found is None:
+            key = norm.term_key(text)
+            if key is None:
+                return None
+            self._conditions.setdefault(key, " ".join(text.split()))
+            found = self._terms[text] = TermLines(
+                key,
+                f" {_CONDITION} <{ID}condition/{key}> .\n",
+                f" {_VERBATIM_TERM} {lit(text)} .\n",
+                f" {_INDICATION} <{ID}condition/{key}> .\n",
+            )
+        return found
 
     # --- DEMO --------------------------------------------------------------------------------
 
@@ -190,57 +285,77 @@ class QuarterMapper:
         "occr_country",
     ]
     _DATES = (
-        ("event_dt", 4, terms.eventDate),
-        ("mfr_dt", 5, terms.manufacturerReceiptDate),
-        ("init_fda_dt", 6, terms.initialReceiptDate),
-        ("fda_dt", 7, terms.fdaReceiptDate),
-        ("rept_dt", 16, terms.reportDate),
+        ("event_dt", 4, str(terms.eventDate)),
+        ("mfr_dt", 5, str(terms.manufacturerReceiptDate)),
+        ("init_fda_dt", 6, str(terms.initialReceiptDate)),
+        ("fda_dt", 7, str(terms.fdaReceiptDate)),
+        ("rept_dt", 16, str(terms.reportDate)),
     )
     _CODES = (
-        ("i_f_code", 3, norm.FOLLOW_UP, "initial/follow-up", terms.followUpCode),
-        ("rept_cod", 8, norm.REPORT_TYPES, "report type", terms.reportType),
-        ("occp_cod", 17, norm.OCCUPATIONS, "occupation", terms.reporterOccupation),
+        ("i_f_code", 3, norm.FOLLOW_UP, "initial/follow-up", str(terms.followUpCode)),
+        ("rept_cod", 8, norm.REPORT_TYPES, "report type", str(terms.reportType)),
+        ("occp_cod", 17, norm.OCCUPATIONS, "occupation", str(terms.reporterOccupation)),
+    )
+    _DEMO_TEXTS = (
+        (9, str(terms.manufacturerSender)),
+        (10, str(terms.literatureReference)),
+        (18, str(terms.reporterCountry)),
+        (19, str(terms.occurrenceCountry)),
     )
 
-    def _demo(self, file: str, line: int, header: Header, f: list[str], out: list[str]) -> None:
-        cols = self._demo_cols(header)
-        v = [f[i].strip() for i in cols.at]
+    def _demo(self, file: str, line: int, values: tuple[str, ...], out: list[str]) -> bool:
+        v = [x.strip() for x in values]
         pid, case, version_text = v[0], v[1], v[2]
         if not pid.isdigit() or not case.isdigit():
             self._bad(file, line, "primaryid", "primaryid and caseid must be digits")
-            return
+            return False
         if pid in self.base.reports:
             self._bad(file, line, "primaryid", f"duplicate primaryid {pid}")
-            return
+            return False
         if self.legacy:
             version = 0
         elif version_text.isdigit():
             version = int(version_text)
         else:
             self._bad(file, line, "caseversion", f"not a version number: {version_text[:20]!r}")
-            return
+            return False
         rep = f"<{ID}faers/report/{pid}>"
         pat = f"<{ID}faers/report/{pid}/patient>"
-        out += [
-            f"{rep} {A} {vocab.SpontaneousReport} .\n",
-            f'{rep} {terms.primaryId} "{pid}" .\n',
-            f'{rep} {terms.caseId} "{case}" .\n',
-            f'{rep} {terms.caseVersion} "{version}"{INTEGER} .\n',
-            f"{rep} {terms.faersQuarter} {self.quarter} .\n",
-            f"{rep} {vocab.patient} {pat} .\n",
-            f"{pat} {A} {vocab.Patient} .\n",
-        ]
-        fda = ""
-        for column, at, prop in self._DATES:
-            try:
-                parsed = norm.faers_date(v[at])
-            except ValueError as error:
-                self._bad(file, line, column, str(error))
-                continue
-            if parsed is not None:
-                out.append(f'{rep} {prop} "{parsed[0]}"{_typed(parsed[1])} .\n')
-                if at == 7:
-                    fda = parsed[0]
+        out.append(
+            f"{rep} {A} {_REPORT_CLASS} .\n"
+            f'{rep} {_PRIMARY_ID} "{pid}" .\n'
+            f'{rep} {_CASE_ID} "{case}" .\n'
+            f'{rep} {_CASE_VERSION} "{version}"{INTEGER} .\n'
+            f"{rep} {_IN_QUARTER} {self.quarter} .\n"
+            f"{rep} {_PATIENT} {pat} .\n"
+            f"{pat} {A} {_PATIENT_CLASS} .\n"
+        )
+        self._dates(file, line, rep, v, self._DATES, out)
+        self._codes(file, line, rep, v, out)
+        for at, prop in self._DEMO_TEXTS:
+            if v[at]:
+                out.append(f"{rep} {prop} {lit(v[at])} .\n")
+        self._patient(file, line, pat, v, out)
+        self.base.reports[pid] = (case, version, _date_literal(v[7])[1])
+        return True
+
+    def _dates(
+        self,
+        file: str,
+        line: int,
+        subject: str,
+        v: list[str],
+        dates: tuple[tuple[str, int, str], ...],
+        out: list[str],
+    ) -> None:
+        for column, at, prop in dates:
+            literal, _, error = _date_literal(v[at])
+            if error:
+                self._bad(file, line, column, error)
+            elif literal:
+                out.append(f"{subject} {prop} {literal} .\n")
+
+    def _codes(self, file: str, line: int, rep: str, v: list[str], out: list[str]) -> None:
         for column, at, allowed, what, prop in self._CODES:
             try:
                 value = norm.code(v[at], allowed, what)
@@ -249,24 +364,6 @@ class QuarterMapper:
                 continue
             if value is not None:
                 out.append(f'{rep} {prop} "{value}" .\n')
-        for at, prop in (
-            (9, terms.manufacturerSender),
-            (10, terms.literatureReference),
-            (18, terms.reporterCountry),
-            (19, terms.occurrenceCountry),
-        ):
-            if v[at]:
-                out.append(f"{rep} {prop} {lit(v[at])} .\n")
-        self._patient(file, line, pat, v, out)
-        self.base.reports[pid] = (case, version, fda)
-        self.counts.rows["DEMO"] += 1
-
-    def _demo_cols(self, header: Header) -> Columns:
-        if getattr(self, "_demo_header", None) is not header:
-            self._demo_header = header
-            self.legacy = "caseversion" not in header.index
-            self._demo_columns = Columns(header, self._DEMO)
-        return self._demo_columns
 
     def _patient(self, file: str, line: int, pat: str, v: list[str], out: list[str]) -> None:
         try:
@@ -275,21 +372,21 @@ class QuarterMapper:
             self._bad(file, line, "age", str(error))
             age = None
         if age is not None:
-            out.append(f'{pat} {vocab.ageYears} "{age}"{DECIMAL} .\n')
+            out.append(f'{pat} {_AGE} "{age}"{DECIMAL} .\n')
         sex = v[13].upper()
         if sex:
-            name = norm.SEXES.get(sex)
-            if name is None:
+            sex_line = _SEX_LINES.get(sex)
+            if sex_line is None:
                 self._bad(file, line, "sex", f"unknown sex code {sex[:10]!r}")
             else:
-                out.append(f"{pat} {vocab.sex} {_SEX[name]} .\n")
+                out.append(pat + sex_line)
         try:
             weight = norm.weight_in_kg(v[14], v[15])
         except ValueError as error:
             self._bad(file, line, "wt", str(error))
             weight = None
         if weight is not None:
-            out.append(f'{pat} {vocab.weightKg} "{weight}"{DECIMAL} .\n')
+            out.append(f'{pat} {_WEIGHT} "{weight}"{DECIMAL} .\n')
 
     # --- DRUG --------------------------------------------------------------------------------
 
@@ -317,19 +414,18 @@ class QuarterMapper:
         (6, f" {vocab.dose} "),
     )
 
-    def _drug(self, file: str, line: int, header: Header, f: list[str], out: list[str]) -> None:
-        v = [f[i] for i in self._cols(header, self._DRUG).at]
+    def _drug(self, file: str, line: int, v: tuple[str, ...], out: list[str]) -> bool:
         pid, seq = v[0].strip(), v[1].strip()
         report = self._report(file, line, pid)
         if report is None:
-            return
+            return False
         if not seq.isdigit():
             self._bad(file, line, "drug_seq", f"not a sequence number: {seq[:20]!r}")
-            return
+            return False
         row_key = f"{pid}${seq}"
         if row_key in self._drug_rows:
             self._bad(file, line, "drug_seq", f"duplicate drug_seq {seq} in report {pid}")
-            return
+            return False
         exp = f"{report}/drug/{seq}>"
         out.append(f"{report}> {_HAS_EXPOSURE} {exp} .\n{exp} {_A_EXPOSURE} .\n")
         role = v[2].strip().upper()
@@ -341,12 +437,17 @@ class QuarterMapper:
             self.counts.roles[role] += 1
         keys, drug_lines = self._ingredients(v[4], v[3])
         if keys:
-            out.append("".join(exp + d for d in drug_lines))
+            out.append(exp + exp.join(drug_lines))  # exp before each ready-made line end
         else:
             self._bad(file, line, "drugname", "no drug name or active ingredient")
         self._drug_rows[row_key] = keys
         if keys and role in self.counted:
             self.base.exposures.setdefault(pid, set()).update(keys)
+        self._drug_texts(exp, v, out)
+        self._challenges(file, line, exp, v, out)
+        return True
+
+    def _drug_texts(self, exp: str, v: tuple[str, ...], out: list[str]) -> None:
         texts = self._texts
         for at, prop in self._TEXT_PROPS:
             value = v[at]
@@ -355,6 +456,10 @@ class QuarterMapper:
                 if literal is None:
                     literal = texts[value] = lit(value.strip()) + " .\n"
                 out.append(exp + prop + literal)
+
+    def _challenges(
+        self, file: str, line: int, exp: str, v: tuple[str, ...], out: list[str]
+    ) -> None:
         for column, at, lines in (("dechal", 7, 0), ("rechal", 8, 1)):
             code = v[at].strip().upper()
             if code:
@@ -363,7 +468,6 @@ class QuarterMapper:
                     self._bad(file, line, column, f"unknown challenge code {code[:10]!r}")
                 else:
                     out.append(exp + challenge)
-        self.counts.rows["DRUG"] += 1
 
     def _ingredients(self, prod_ai: str, drugname: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Ingredient keys of a DRUG row and the ``pv:drug`` line ends that link them."""
@@ -376,76 +480,62 @@ class QuarterMapper:
                 if key is not None:
                     keys.append(key)
                     self._drugs.setdefault(key, name)
-            lines = tuple(f" {vocab.drug} <{ID}drug/{k}> .\n" for k in keys)
+            lines = tuple(f" {_DRUG} <{ID}drug/{k}> .\n" for k in keys)
             found = self._ingredient_cache[cache_key] = (tuple(keys), lines)
         return found
-
-    def _cols(self, header: Header, names: list[str]) -> Columns:
-        cache: dict[int, tuple[Header, Columns]] = self.__dict__.setdefault("_col_cache", {})
-        found = cache.get(id(names))
-        if found is None or found[0] is not header:
-            found = (header, Columns(header, names))
-            cache[id(names)] = found
-        return found[1]
 
     # --- REAC, OUTC, RPSR ----------------------------------------------------------------------
 
     _REAC: ClassVar[list[str]] = ["primaryid", "pt"]
 
-    def _reac(self, file: str, line: int, header: Header, f: list[str], out: list[str]) -> None:
-        v = [f[i].strip() for i in self._cols(header, self._REAC).at]
-        report = self._report(file, line, v[0])
+    def _reac(self, file: str, line: int, v: tuple[str, ...], out: list[str]) -> bool:
+        pid, term = v[0].strip(), v[1].strip()
+        report = self._report(file, line, pid)
         if report is None:
-            return
-        key = self._condition(v[1])
-        if key is None:
+            return False
+        found = self._term(term)
+        if found is None:
             self._bad(file, line, "pt", "empty reaction term")
-            return
-        rx = f"{report}/reaction/{key}>"
-        tails = self._reaction_tails.get(v[1])
-        if tails is None:
-            tails = self._reaction_tails[v[1]] = (
-                f" {vocab.condition} <{ID}condition/{key}> .\n",
-                f" {vocab.verbatimTerm} {lit(v[1])} .\n",
-            )
+            return False
+        rx = f"{report}/reaction/{found.key}>"
         out.append(
-            f"{report}> {vocab.hasReaction} {rx} .\n{rx} {A} {vocab.AdverseReaction} .\n"
-            f"{rx}{tails[0]}{rx}{tails[1]}"
+            f"{report}> {_HAS_REACTION} {rx} .\n{rx} {A} {_REACTION_CLASS} .\n"
+            f"{rx}{found.condition}{rx}{found.verbatim}"
         )
-        self.base.events.setdefault(v[0], set()).add(key)
-        self.counts.rows["REAC"] += 1
+        self.base.events.setdefault(pid, set()).add(found.key)
+        return True
 
     _OUTC: ClassVar[list[str]] = ["primaryid", "outc_cod"]
 
-    def _outc(self, file: str, line: int, header: Header, f: list[str], out: list[str]) -> None:
-        v = [f[i].strip() for i in self._cols(header, self._OUTC).at]
-        report = self._report(file, line, v[0])
+    def _outc(self, file: str, line: int, v: tuple[str, ...], out: list[str]) -> bool:
+        pid, code = v[0].strip(), v[1].strip()
+        report = self._report(file, line, pid)
         if report is None:
-            return
-        outcome = vocab.FAERS_OUTCOME_CODES.get(v[1].upper())
+            return False
+        outcome = _OUTCOME_LINES.get(code.upper())
         if outcome is None:
-            self._bad(file, line, "outc_cod", f"unknown outcome code {v[1][:10]!r}")
-            return
-        out.append(f"{report}> {vocab.seriousOutcome} {outcome} .\n")
-        self.counts.rows["OUTC"] += 1
+            self._bad(file, line, "outc_cod", f"unknown outcome code {code[:10]!r}")
+            return False
+        out.append(f"{report}>{outcome}")
+        return True
 
     _RPSR: ClassVar[list[str]] = ["primaryid", "rpsr_cod"]
 
-    def _rpsr(self, file: str, line: int, header: Header, f: list[str], out: list[str]) -> None:
-        v = [f[i].strip() for i in self._cols(header, self._RPSR).at]
-        report = self._report(file, line, v[0])
+    def _rpsr(self, file: str, line: int, v: tuple[str, ...], out: list[str]) -> bool:
+        pid = v[0].strip()
+        report = self._report(file, line, pid)
         if report is None:
-            return
+            return False
         try:
             value = norm.code(v[1], norm.REPORT_SOURCES, "report source")
         except ValueError as error:
             self._bad(file, line, "rpsr_cod", str(error))
-            return
+            return False
         if value is None:
             self._bad(file, line, "rpsr_cod", "empty report source code")
-            return
-        out.append(f'{report}> {terms.reportSource} "{value}" .\n')
-        self.counts.rows["RPSR"] += 1
+            return False
+        out.append(f'{report}> {_REPORT_SOURCE} "{value}" .\n')
+        return True
 
     # --- INDI, THER ----------------------------------------------------------------------------
 
@@ -457,38 +547,30 @@ class QuarterMapper:
 
     _INDI: ClassVar[list[str]] = ["primaryid", "drug_seq", "indi_pt"]
 
-    def _indi(self, file: str, line: int, header: Header, f: list[str], out: list[str]) -> None:
-        pid, seq, term = (f[i].strip() for i in self._cols(header, self._INDI).at)
+    def _indi(self, file: str, line: int, v: tuple[str, ...], out: list[str]) -> bool:
+        pid, seq, term = v[0].strip(), v[1].strip(), v[2].strip()
         keys = self._exposure(file, line, pid, seq)
         if keys is None:
-            return
-        key = self._condition(term)
-        if key is None:
+            return False
+        found = self._term(term)
+        if found is None:
             self._bad(file, line, "indi_pt", "empty indication term")
-            return
-        out.append(
-            f"<{ID}faers/report/{pid}/drug/{seq}> {vocab.indication} <{ID}condition/{key}> .\n"
-        )
+            return False
+        out.append(f"<{ID}faers/report/{pid}/drug/{seq}>{found.indication}")
         if keys:
-            self.base.indications.setdefault(pid, set()).update((k, key) for k in keys)
-        self.counts.rows["INDI"] += 1
+            self.base.indications.setdefault(pid, set()).update([(k, found.key) for k in keys])
+        return True
 
     _THER: ClassVar[list[str]] = ["primaryid", "drug_seq", "start_dt", "end_dt", "dur", "dur_cod"]
+    _THER_DATES = (("start_dt", 2, str(vocab.startDate)), ("end_dt", 3, str(vocab.endDate)))
 
-    def _ther(self, file: str, line: int, header: Header, f: list[str], out: list[str]) -> None:
-        v = [f[i].strip() for i in self._cols(header, self._THER).at]
+    def _ther(self, file: str, line: int, values: tuple[str, ...], out: list[str]) -> bool:
+        v = [x.strip() for x in values]
         if self._exposure(file, line, v[0], v[1]) is None:
-            return
+            return False
         exp = f"<{ID}faers/report/{v[0]}/drug/{v[1]}>"
-        for column, at, prop in (("start_dt", 2, vocab.startDate), ("end_dt", 3, vocab.endDate)):
-            try:
-                parsed = norm.faers_date(v[at])
-            except ValueError as error:
-                self._bad(file, line, column, str(error))
-                continue
-            if parsed is not None:
-                out.append(f'{exp} {prop} "{parsed[0]}"{_typed(parsed[1])} .\n')
+        self._dates(file, line, exp, v, self._THER_DATES, out)
         if v[4] and v[4].upper() not in norm.MISSING:
             duration = f"{v[4]} {v[5]}".strip()
-            out.append(f"{exp} {vocab.duration} {lit(duration)} .\n")
-        self.counts.rows["THER"] += 1
+            out.append(f"{exp} {_DURATION} {lit(duration)} .\n")
+        return True

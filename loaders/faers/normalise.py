@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 from kg.iris import slug
 
@@ -109,26 +110,28 @@ def _number(text: str, what: str) -> Decimal:
     return value
 
 
-@lru_cache(maxsize=65536)
-def _cached_age(age: str, unit: str) -> tuple[str | None, str]:
-    try:
-        return _age(age, unit), ""
-    except ValueError as error:
-        return None, str(error)
+def _remembered(parse: Callable[[str, str], str | None]) -> Callable[[str, str], str | None]:
+    """``parse`` with its answers remembered, errors included (the same values recur a lot)."""
+
+    @lru_cache(maxsize=65536)
+    def answer(value: str, unit: str) -> tuple[str | None, str]:
+        try:
+            return parse(value, unit), ""
+        except ValueError as error:
+            return None, str(error)
+
+    @wraps(parse)
+    def remembered(value: str, unit: str) -> str | None:
+        result, error = answer(value, unit)
+        if error:
+            raise ValueError(error)
+        return result
+
+    return remembered
 
 
+@_remembered
 def age_in_years(age: str, unit: str) -> str | None:
-    """Age in years (two decimals, trailing zeros dropped) from ``age`` and ``age_cod``.
-
-    :raises ValueError: for a non-numeric age, an unknown unit or an age over 150 years.
-    """
-    value, error = _cached_age(age, unit)
-    if error:
-        raise ValueError(error)
-    return value
-
-
-def _age(age: str, unit: str) -> str | None:
     """Age in years (two decimals, trailing zeros dropped) from ``age`` and ``age_cod``.
 
     :raises ValueError: for a non-numeric age, an unknown unit or an age over 150 years.
@@ -148,6 +151,7 @@ def _age(age: str, unit: str) -> str | None:
     return _plain(years)
 
 
+@_remembered
 def weight_in_kg(weight: str, unit: str) -> str | None:
     """Body weight in kilograms (three decimals at most) from ``wt`` and ``wt_cod``.
 
