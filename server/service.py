@@ -12,8 +12,8 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -156,14 +156,36 @@ class Service:
             answer, rest = self.pool.run(job, self.settings.timeout)
             base = _answer_headers(answer)
             if answer.more:
-                body = stream_with_context(chain([answer.body], rest))
-                response = Response(body, headers=base)
+                pieces = self._keeping(job, base, answer.body, rest)
+                response = Response(stream_with_context(pieces), headers=base)
             else:
                 self._store(job, Cached(answer.body, tuple(base.items())))
                 response = Response(answer.body, headers=base)
         if tag is not None:
             response.set_etag(tag)
         return response
+
+    def _keeping(
+        self, job: Job, headers: dict[str, str], first: bytes, rest: Iterator[bytes]
+    ) -> Iterator[bytes]:
+        """Stream an answer that came in pieces; cache it if it is whole and small enough."""
+        kept: list[bytes] | None = [first] if self.settings.cache_entries > 0 else None
+        size = len(first)
+        try:
+            yield first
+            for piece in rest:
+                size += len(piece)
+                if kept is not None and size <= CACHED_BYTES:
+                    kept.append(piece)
+                else:
+                    kept = None
+                yield piece
+        finally:
+            close = getattr(rest, "close", None)
+            if close is not None:
+                close()
+        if kept is not None:
+            self._store(job, Cached(b"".join(kept), tuple(headers.items())))
 
     def _cached(self, job: Job) -> Cached | None:
         if self.settings.cache_entries <= 0:

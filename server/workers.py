@@ -393,21 +393,22 @@ def _answer(conn: Connection, runner: _Runner, job: Job, chunk: int) -> None:
         conn.send(("ok", Answer(b"", "application/json", 0, False, elapsed, False, [], written)))
         return
     body = written.body
-    first, rest = body[:chunk], body[chunk:]
+    more = len(body) > chunk
     answer = Answer(
-        first,
+        body[:chunk] if more else body,
         written.content_type,
         written.rows,
         written.truncated,
         elapsed,
-        bool(rest),
+        more,
         written.columns,
         {},
     )
     conn.send(("ok", answer))
-    for start in range(0, len(rest), chunk):
-        conn.send_bytes(rest[start : start + chunk])
-    if rest:
+    if more:
+        view = memoryview(body)  # the pieces are sent without copying
+        for start in range(chunk, len(body), chunk):
+            conn.send_bytes(view[start : start + chunk])
         conn.send_bytes(b"")
 
 

@@ -115,3 +115,39 @@ def test_large_answer_streams_over_http(test_store: str) -> None:
         assert len(body["results"]["bindings"]) == quads * 5
     finally:
         app.extensions["pvkg"].pool.close()
+
+
+def test_streamed_answers_are_cached_up_to_the_limit(test_store: str) -> None:
+    from server.app import create_app
+    from server.service import CACHED_BYTES
+    from server.workers import CHUNK
+
+    app = create_app({"STORE": test_store, "QUERIES": str(QUERIES), "MAX_ROWS": 100000})
+    service = app.extensions["pvkg"]
+    runs: list[object] = []
+    run = service.pool.run
+
+    def counted(job: object, timeout: float) -> object:
+        runs.append(job)
+        return run(job, timeout)  # type: ignore[arg-type]
+
+    service.pool.run = counted
+    try:
+        client = app.test_client()
+        sizes = {}
+        for copies in (2, 12):  # one answer between CHUNK and CACHED_BYTES, one above
+            values = " ".join(str(n) for n in range(copies))
+            query = f"SELECT ?s ?p ?o ?x WHERE {{ ?s ?p ?o . VALUES ?x {{ {values} }} }}"
+            first = client.get("/sparql", query_string={"query": query})
+            assert first.is_streamed
+            body = first.get_data()
+            again = client.get("/sparql", query_string={"query": query}).get_data()
+            assert again == body
+            sizes[copies] = (len(body), len(runs))
+            runs.clear()
+        small, large = sizes[2], sizes[12]
+        assert CHUNK < small[0] <= CACHED_BYTES < large[0]
+        assert small[1] == 1  # the second answer came from the cache
+        assert large[1] == 2  # too large to keep
+    finally:
+        service.pool.close()
