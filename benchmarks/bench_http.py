@@ -13,12 +13,17 @@ then runs ``wrk`` (Debian package ``wrk``; 16 connections, 2 threads) against
 
 and prints throughput and p50/p99 latency side by side, plus non-2xx and socket errors.
 
+``--sparql-rows 1000,10000`` adds cases ``select-<N>`` that ask the SPARQL endpoints themselves
+(pvkg ``GET /sparql``, Oxigraph ``GET /query``) for ``N`` rows of ``SELECT ?s ?p ?o``: answers
+big enough for serialisation to matter (the saved queries of the seed graph answer a few rows).
+
 Usage::
 
     python benchmarks/bench_http.py                       # seed graph (pvkg build), 10 s each
     python benchmarks/bench_http.py --duration 60 --queries conditions-induced-by
     python benchmarks/bench_http.py --faers-reports 400000  # + a full-size synthetic quarter
     python benchmarks/bench_http.py --store DIR             # an existing store
+    python benchmarks/bench_http.py --sparql-rows 1000,10000 --queries none  # endpoint only
 
 Both servers read one store read-only (several processes may). Figures go to stdout as a
 Markdown table and, with ``--json FILE``, as JSON.
@@ -68,6 +73,8 @@ class Case:
     bound: str
     rows: int
     engine_ms: float
+    endpoint: bool = False
+    """Asked of the SPARQL endpoints (``/sparql``, ``/query``), not of the saved-query API."""
 
     @property
     def kind(self) -> str:
@@ -150,6 +157,24 @@ def cases(location: str, wanted: set[str] | None) -> list[Case]:
     return found
 
 
+def endpoint_cases(location: str, sizes: list[int]) -> list[Case]:
+    """``SELECT ?s ?p ?o`` cases of ``N`` rows each (fewer if the store is smaller)."""
+    store = open_store(location, read_only=True)
+    try:
+        return [
+            _timed(
+                store,
+                f"select-{n}",
+                {},
+                f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o }} LIMIT {n}",
+                endpoint=True,
+            )
+            for n in sizes
+        ]
+    finally:
+        store.close()
+
+
 def _case(store: object, query: SavedQuery) -> Case | None:
     given = {p.name: p.default or p.example or "" for p in query.params if p.default is None}
     given = {k: v for k, v in given.items() if v}
@@ -159,14 +184,27 @@ def _case(store: object, query: SavedQuery) -> Case | None:
         print(f"# skipped {query.name}: {error}", flush=True)
         return None
     bound = bind_values(query.sparql, bindings)
+    return _timed(store, query.name, given, bound, select=query.form == "SELECT")
+
+
+def _timed(
+    store: object,
+    name: str,
+    given: dict[str, str],
+    bound: str,
+    *,
+    select: bool = True,
+    endpoint: bool = False,
+) -> Case:
+    """The case with its row count and median in-process engine time."""
     times: list[float] = []
     rows = 0
     while len(times) < 20 and sum(times) < 2000:  # 20 runs, or fewer for slow queries
         started = time.perf_counter()
         result = store.query(bound)  # type: ignore[attr-defined]
-        rows = sum(1 for _ in result) if query.form == "SELECT" else 1
+        rows = sum(1 for _ in result) if select else 1
         times.append((time.perf_counter() - started) * 1000)
-    return Case(query.name, given, bound, rows, statistics.median(times))
+    return Case(name, given, bound, rows, statistics.median(times), endpoint)
 
 
 @contextlib.contextmanager
@@ -190,6 +228,8 @@ def running(command: list[str], url: str, env: dict[str, str] | None = None) -> 
 
 
 def pvkg_url(base: str, case: Case) -> str:
+    if case.endpoint:
+        return f"{base}/sparql?{urllib.parse.urlencode({'query': case.bound})}"
     query = urllib.parse.urlencode({**case.params, "format": "sparql-json", "limit": MAX_ROWS})
     return f"{base}/api/queries/{case.name}/results?{query}"
 
@@ -259,6 +299,11 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--queries", help="comma-separated saved-query names (default: all)")
+    parser.add_argument(
+        "--sparql-rows",
+        default="",
+        help="comma-separated row counts: also ask /sparql for SELECT ?s ?p ?o LIMIT N",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--query-processes", type=int, default=2)
@@ -270,6 +315,8 @@ def main() -> int:
         location = args.store or build_store(Path(tmp), args.faers_reports)
         wanted = set(args.queries.split(",")) if args.queries else None
         selected = cases(location, wanted)
+        sizes = [int(n) for n in args.sparql_rows.split(",") if n.strip()]
+        selected += endpoint_cases(location, sizes)
         figures = run_all(args, location, selected)
     report(selected, figures)
     if args.json:
