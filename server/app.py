@@ -2,8 +2,9 @@
 
 Configuration comes, in this order, from defaults, ``PVKG_*`` environment variables
 (``app.config.from_prefixed_env("PVKG")``: ``PVKG_STORE``, ``PVKG_TIMEOUT``, ``PVKG_MAX_ROWS``,
-``PVKG_QUERY_PROCESSES``, ``PVKG_SERVICE_HOSTS``, ``PVKG_CORS_ORIGINS``, ``PVKG_WRITE_TOKEN``, …)
-and the mapping given to :func:`create_app`. See :class:`server.service.Settings`.
+``PVKG_QUERY_PROCESSES``, ``PVKG_SERVICE_HOSTS``, ``PVKG_CORS_ORIGINS``, ``PVKG_WRITE_TOKEN``,
+``PVKG_DUMP_DIR``, …) and the mapping given to :func:`create_app`. See
+:class:`server.service.Settings`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from server import (
     api,
     cors,
     description,
+    dumps,
     health,
     linkeddata,
     openapi,
@@ -42,6 +44,7 @@ DEFAULTS: dict[str, Any] = {
     "WRITE_TOKEN": None,
     "CACHE_ENTRIES": 4096,
     "QUERIES": None,
+    "DUMP_DIR": None,
     "MAX_CONTENT_LENGTH": 1 << 20,
 }
 
@@ -66,6 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in (
         sparql.bp,
         description.bp,
+        dumps.bp,
         api.bp,
         openapi.bp,
         linkeddata.bp,

@@ -2,6 +2,7 @@
 
 Both are small RDF graphs built here from the dataset facts the query processes report (graphs and
 their exact triple counts from the meta graph) and sent in the RDF format the client accepts.
+VoID points at the dumps (``void:dataDump``, :mod:`server.dumps`) of the dataset and each graph.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from flask import Blueprint, Response, request
 from pyoxigraph import Literal, NamedNode, Triple
 
 from kg.namespaces import DCTERMS, PREFIXES, RDF, SD, VOID, XSD
+from server.dumps import ALL, dump_names, dump_url
 from server.negotiation import acceptable_list, choose
 from server.problems import problem
 from server.results import GRAPH_FORMATS, Page, write_triples
@@ -95,6 +97,7 @@ def void() -> Response:
         Triple(dataset, VOID["uriLookupEndpoint"], NamedNode(_base() + "/id/")),
         Triple(dataset, DCTERMS["identifier"], Literal(str(info["dataset_version"]))),
     ]
+    dumps = {graph: name for name, graph in dump_names(g["graph"] for g in info["graphs"]).items()}
     total = 0
     for graph in info["graphs"]:
         name = NamedNode(graph["graph"])
@@ -105,8 +108,12 @@ def void() -> Response:
             Triple(name, VOID["triples"], _integer(graph["triples"])),
             Triple(name, DCTERMS["title"], Literal(graph["title"])),
             Triple(name, NamedNode(PREFIXES["pv"] + "sourceName"), Literal(graph["source"])),
+            Triple(name, VOID["dataDump"], NamedNode(dump_url(_base(), dumps[graph["graph"]]))),
         ]
-    triples.append(Triple(dataset, VOID["triples"], _integer(total)))
+    triples += [
+        Triple(dataset, VOID["triples"], _integer(total)),
+        Triple(dataset, VOID["dataDump"], NamedNode(dump_url(_base(), ALL))),
+    ]
     return _send(triples)
 
 

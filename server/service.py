@@ -44,6 +44,8 @@ class Settings:
     :param cors_origins: ``*`` or the allowed origins.
     :param write_token: enables the write endpoint, guarded by this bearer token.
     :param cache_entries: answers kept in the LRU cache (0 disables it).
+    :param dump_dir: where dumps are kept (``None``: a folder in the system's temporary
+        directory, see :func:`server.dumps.dump_directory`).
     """
 
     store: str
@@ -56,6 +58,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ("*",)
     write_token: str | None = None
     cache_entries: int = 4096
+    dump_dir: str | None = None
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Settings:
@@ -71,6 +74,7 @@ class Settings:
             cors_origins=_words(config.get("CORS_ORIGINS", ("*",))),
             write_token=str(config["WRITE_TOKEN"]) if config.get("WRITE_TOKEN") else None,
             cache_entries=int(config.get("CACHE_ENTRIES", 4096)),
+            dump_dir=str(config["DUMP_DIR"]) if config.get("DUMP_DIR") else None,
         )
 
 
@@ -106,6 +110,7 @@ class Service:
         self._lock = threading.Lock()
         self._info: dict[str, Any] | None = None
         self._info_at = 0.0
+        self._dump_pool: QueryPool | None = None
 
     # --- dataset facts ---------------------------------------------------------------------
 
@@ -131,6 +136,28 @@ class Service:
         with self._lock:
             self._cache.clear()
             self._info = None
+
+    def dump_pool(self) -> QueryPool:
+        """The query process that writes dumps.
+
+        Read-only, a process of its own, started on first use, so that writing a large dump
+        neither waits behind queries nor holds one up; in write mode the one read-write process
+        (no second process may open a store that is being written).
+        """
+        if self.settings.write_token is not None:
+            return self.pool
+        with self._lock:
+            if self._dump_pool is None:
+                self._dump_pool = QueryPool(
+                    self.settings.store, 1, catalogue_dir=self.settings.queries
+                )
+            return self._dump_pool
+
+    def close(self) -> None:
+        """Stop the query processes."""
+        self.pool.close()
+        if self._dump_pool is not None:
+            self._dump_pool.close()
 
     # --- answering -------------------------------------------------------------------------
 

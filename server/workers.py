@@ -20,6 +20,7 @@ anything else is a bug, logged with its traceback in the child and raised here a
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import logging
 import multiprocessing
@@ -34,7 +35,7 @@ from itertools import islice
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions
 
@@ -126,6 +127,18 @@ class UpdateJob:
 
 
 @dataclass(frozen=True)
+class DumpJob:
+    """Write the sorted N-Quads of ``graphs``, gzip-compressed, to the file ``target``.
+
+    The file appears whole or not at all (written beside it, then renamed). Gzip headers carry
+    no time or name, so the same graphs give the same bytes.
+    """
+
+    graphs: tuple[str, ...]
+    target: str
+
+
+@dataclass(frozen=True)
 class Answer:
     """What a job produced: the first chunk of the body and facts about it."""
 
@@ -139,7 +152,7 @@ class Answer:
     info: dict[str, Any]
 
 
-Job = SparqlJob | SavedJob | EntityJob | InfoJob | UpdateJob
+Job = SparqlJob | SavedJob | EntityJob | InfoJob | UpdateJob | DumpJob
 
 _ENTITY_GRAPH = """
 CONSTRUCT { ?e ?p ?o . ?s ?q ?e }
@@ -221,7 +234,22 @@ class _Runner:
             self._writes += 1
             self._resolved.clear()
             return self._info()
+        if isinstance(job, DumpJob):
+            return {"quads": self._dump(job)}
         return self._info()
+
+    def _dump(self, job: DumpJob) -> int:
+        target = Path(job.target)
+        partial = target.with_name(target.name + ".part")
+        quads = 0
+        with (
+            partial.open("wb") as raw,
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as out,
+        ):
+            if job.graphs:  # export() reads "no graphs" as all of them
+                quads = self.store.export(cast(IO[bytes], out), graphs=_nodes(job.graphs))
+        partial.replace(target)
+        return quads
 
     def _info(self) -> dict[str, Any]:
         graphs = [

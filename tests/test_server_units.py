@@ -11,9 +11,11 @@ import pyoxigraph
 import pytest
 from server_harness import QUERIES, TEST_TRIPLES
 
+import server.dumps
 import server.negotiation
 import server.policy
 import server.results
+import server.slicing
 from kg.errors import ParameterError, QueryError, QueryTimeoutError
 from server.policy import Policy, RefusedError, TooLargeError
 from server.workers import QueryPool, SavedJob, SparqlJob
@@ -23,7 +25,10 @@ pytest_plugins = ("server_harness",)
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
-@pytest.mark.parametrize("module", [server.negotiation, server.policy, server.results])
+@pytest.mark.parametrize(
+    "module",
+    [server.negotiation, server.policy, server.results, server.slicing, server.dumps],
+)
 def test_doctests(module: object) -> None:
     failures, _ = doctest.testmod(
         module, optionflags=doctest.ELLIPSIS | doctest.IGNORE_EXCEPTION_DETAIL

@@ -50,6 +50,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("--queries", metavar="DIR", help="saved-query directory")
     parser.add_argument(
+        "--dump-dir",
+        metavar="DIR",
+        help="where /dump/*.nq.gz files are kept (default: a folder in the temporary directory)",
+    )
+    parser.add_argument(
         "--service-allow",
         action="append",
         default=[],
@@ -94,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
         "CORS_ORIGINS": tuple(args.cors_origin) or ("*",),
         "WRITE_TOKEN": token,
     }
+    if args.dump_dir:
+        config["DUMP_DIR"] = args.dump_dir
     options = {
         "bind": f"{args.host}:{args.port}",
         "workers": 1 if token else args.workers,
