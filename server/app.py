@@ -22,6 +22,7 @@ from server import (
     cors,
     description,
     dumps,
+    graphstore,
     health,
     linkeddata,
     openapi,
@@ -45,6 +46,7 @@ DEFAULTS: dict[str, Any] = {
     "CACHE_ENTRIES": 4096,
     "QUERIES": None,
     "DUMP_DIR": None,
+    "MAX_UPLOAD_BYTES": 1 << 28,
     "MAX_CONTENT_LENGTH": 1 << 20,
 }
 
@@ -70,6 +72,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         sparql.bp,
         description.bp,
         dumps.bp,
+        graphstore.bp,
         api.bp,
         openapi.bp,
         linkeddata.bp,

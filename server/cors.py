@@ -1,7 +1,8 @@
-"""CORS for browser dashboards: on by default for GET, POST and OPTIONS; origins configurable.
+"""CORS for browser dashboards: on by default for every method a path allows; origins configurable.
 
-Preflight ``OPTIONS`` requests are answered by Flask's automatic OPTIONS handling; this module
-adds the ``Access-Control-*`` headers to every response whose ``Origin`` is allowed.
+Preflight ``OPTIONS`` requests are answered by Flask's automatic OPTIONS handling (its ``Allow``
+header lists the methods); this module adds the ``Access-Control-*`` headers to every response
+whose ``Origin`` is allowed.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ def install(app: Flask, origins: tuple[str, ...]) -> None:
             return response
         response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
         if request.method == "OPTIONS":
-            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            methods = response.headers.get("Allow", "GET, POST, OPTIONS")
+            response.headers["Access-Control-Allow-Methods"] = methods
             response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
             response.headers["Access-Control-Max-Age"] = "86400"
         return response

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, request
 from pyoxigraph import Literal, NamedNode, Triple
 
 from kg.namespaces import DCTERMS, PREFIXES, RDF, SD, VOID, XSD
+from server import graphstore
 from server.dumps import ALL, dump_names, dump_url
 from server.negotiation import acceptable_list, choose
 from server.problems import problem
@@ -66,6 +67,7 @@ def service_description() -> Response:
     triples += [
         Triple(endpoint, SD["resultFormat"], NamedNode(FORMATS + f)) for f in RESULT_FORMATS
     ]
+    triples += _graph_store(endpoint, writable=svc.settings.write_token is not None)
     total = 0
     for graph in svc.info()["graphs"]:
         name = NamedNode(graph["graph"])
@@ -81,6 +83,22 @@ def service_description() -> Response:
         ]
     triples.append(Triple(default, VOID["triples"], _integer(total)))
     return _send(triples)
+
+
+def _graph_store(endpoint: NamedNode, *, writable: bool) -> list[Triple]:
+    """The Graph Store Protocol endpoint, as a part of the service that conforms to the spec."""
+    store = NamedNode(_base() + graphstore.PATH)
+    what = (
+        "SPARQL 1.1 Graph Store HTTP Protocol: GET or HEAD ?graph=<IRI> or ?default (the union "
+        "of all named graphs) as Turtle, N-Triples, N-Quads, JSON-LD or RDF/XML"
+    )
+    if writable:
+        what += "; PUT, POST and DELETE ?graph=<IRI> with the bearer token"
+    return [
+        Triple(endpoint, DCTERMS["hasPart"], store),
+        Triple(store, DCTERMS["conformsTo"], NamedNode(graphstore.SPEC)),
+        Triple(store, DCTERMS["description"], Literal(what)),
+    ]
 
 
 @bp.get("/.well-known/void")

@@ -12,6 +12,8 @@ media type. Among equally preferred types the server's order decides (SPARQL JSO
 True
 >>> choose("CONSTRUCT", "application/json", fmt="ntriples")
 'ntriples'
+>>> choose("GRAPH", "application/n-quads"), choose("CONSTRUCT", "application/n-quads")
+('nquads', None)
 >>> prefers_html("*/*"), prefers_html("text/html,application/xhtml+xml,*/*;q=0.8")
 (False, True)
 """
@@ -44,6 +46,9 @@ GRAPH_OFFERS: dict[str, str] = {
 }
 """Media types a CONSTRUCT or DESCRIBE answer can be sent as, in the server's order."""
 
+GRAPH_STORE_OFFERS: dict[str, str] = {**GRAPH_OFFERS, "application/n-quads": "nquads"}
+"""Media types a graph of the Graph Store Protocol (``GRAPH``) can be sent as, in order."""
+
 _SOLUTION_NAMES = {"json", "xml", "csv", "tsv", "srj", "srx"}
 _GRAPH_NAMES = {
     "turtle": "turtle",
@@ -57,29 +62,37 @@ _GRAPH_NAMES = {
     "rdfxml": "rdfxml",
     "rdf/xml": "rdfxml",
     "xml": "rdfxml",
+    "nquads": "nquads",
+    "nq": "nquads",
+    "n-quads": "nquads",
 }
+_GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE", "GRAPH")
 
 
 def offers_for(form: str) -> dict[str, str]:
-    """The media types on offer for a query form."""
-    return GRAPH_OFFERS if form in ("CONSTRUCT", "DESCRIBE") else SOLUTION_OFFERS
+    """The media types on offer for a query form (``GRAPH``: a Graph Store Protocol graph)."""
+    if form == "GRAPH":
+        return GRAPH_STORE_OFFERS
+    return GRAPH_OFFERS if form in _GRAPH_FORMS else SOLUTION_OFFERS
 
 
 def choose(form: str, accept: str | None, fmt: str | None = None) -> str | None:
     """The format key to answer a ``form`` query with, or ``None`` if nothing is acceptable.
 
-    :param form: ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``.
+    :param form: ``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE`` or ``GRAPH`` (a graph of the
+        Graph Store Protocol, which can also be sent as N-Quads).
     :param accept: the ``Accept`` header (missing means anything).
     :param fmt: the ``format`` parameter, which overrides ``Accept``.
     """
-    graph = form in ("CONSTRUCT", "DESCRIBE")
+    graph = form in _GRAPH_FORMS
     offers = offers_for(form)
     if fmt:
         key = fmt.strip().lower()
         if key in offers:
             return offers[key]
         if graph:
-            return _GRAPH_NAMES.get(key)
+            name = _GRAPH_NAMES.get(key)
+            return name if name in offers.values() else None
         if key in _SOLUTION_NAMES:
             return {"srj": "json", "srx": "xml"}.get(key, key)
         return None
@@ -102,7 +115,7 @@ def prefers_html(accept: str | None) -> bool:
     parsed = parse_accept_header(accept, MIMEAccept)
     if not any(value in _HTML and quality > 0 for value, quality in parsed):
         return False
-    best = parsed.best_match([*_HTML, *GRAPH_OFFERS, *SOLUTION_OFFERS])
+    best = parsed.best_match([*_HTML, *GRAPH_STORE_OFFERS, *SOLUTION_OFFERS])
     return best in _HTML
 
 

@@ -33,8 +33,10 @@ from typing import IO, Any, cast
 from pyoxigraph import (
     BaseDirection,
     BlankNode,
+    DefaultGraph,
     Literal,
     NamedNode,
+    Quad,
     QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
@@ -65,14 +67,17 @@ GRAPH_FORMATS: dict[str, str] = {
     "ntriples": "application/n-triples",
     "jsonld": "application/ld+json",
     "rdfxml": "application/rdf+xml",
+    "nquads": "application/n-quads",
 }
-"""RDF graph formats by key, with the Content-Type each is sent with."""
+"""RDF graph formats by key, with the Content-Type each is sent with (N-Quads: Graph Store
+Protocol graphs, with their graph name)."""
 
 _RDF_FORMATS = {
     "turtle": RdfFormat.TURTLE,
     "ntriples": RdfFormat.N_TRIPLES,
     "jsonld": RdfFormat.JSON_LD,
     "rdfxml": RdfFormat.RDF_XML,
+    "nquads": RdfFormat.N_QUADS,
 }
 _BOOLEAN_FORMATS = {
     "json": QueryResultsFormat.JSON,
@@ -414,10 +419,19 @@ def write_boolean(result: QueryBoolean, fmt: str, meta: dict[str, Any] | None = 
     return Written(body, SOLUTION_FORMATS[fmt], 1, False)
 
 
-def write_triples(triples: Iterable[Triple], fmt: str, page: Page) -> Written:
-    """Serialise at most ``page.limit`` triples in ``fmt`` (a key of :data:`GRAPH_FORMATS`)."""
+def write_triples(
+    triples: Iterable[Triple], fmt: str, page: Page, graph: NamedNode | None = None
+) -> Written:
+    """Serialise at most ``page.limit`` triples in ``fmt`` (a key of :data:`GRAPH_FORMATS`).
+
+    :param graph: the graph the triples are in, for N-Quads (``None``: the default graph).
+    """
     kept = list(page.take(triples))
-    body = serialize(kept, format=_RDF_FORMATS[fmt], prefixes=dict(PREFIXES))
+    items: list[Triple] | list[Quad] = kept
+    if fmt == "nquads":
+        name = graph or DefaultGraph()
+        items = [Quad(t.subject, t.predicate, t.object, name) for t in kept]
+    body = serialize(items, format=_RDF_FORMATS[fmt], prefixes=dict(PREFIXES))
     if body is None:
         raise TypeError("pyoxigraph.serialize returned nothing")
     return Written(body, GRAPH_FORMATS[fmt], len(kept), page.more)

@@ -44,6 +44,7 @@ class Settings:
     :param cors_origins: ``*`` or the allowed origins.
     :param write_token: enables the write endpoint, guarded by this bearer token.
     :param cache_entries: answers kept in the LRU cache (0 disables it).
+    :param max_upload_bytes: largest Graph Store Protocol body accepted (write mode).
     :param dump_dir: where dumps are kept (``None``: a folder in the system's temporary
         directory, see :func:`server.dumps.dump_directory`).
     """
@@ -58,6 +59,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ("*",)
     write_token: str | None = None
     cache_entries: int = 4096
+    max_upload_bytes: int = 1 << 28
     dump_dir: str | None = None
 
     @classmethod
@@ -74,6 +76,7 @@ class Settings:
             cors_origins=_words(config.get("CORS_ORIGINS", ("*",))),
             write_token=str(config["WRITE_TOKEN"]) if config.get("WRITE_TOKEN") else None,
             cache_entries=int(config.get("CACHE_ENTRIES", 4096)),
+            max_upload_bytes=int(config.get("MAX_UPLOAD_BYTES", 1 << 28)),
             dump_dir=str(config["DUMP_DIR"]) if config.get("DUMP_DIR") else None,
         )
 

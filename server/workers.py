@@ -45,6 +45,7 @@ from kg.catalogue import Catalogue, SavedQuery
 from kg.errors import PvkgError, QueryError, QueryTimeoutError
 from kg.params import resolve_parameters
 from kg.store import GraphStore, QueryResult, Term, open_store
+from server import uploads
 from server.results import (
     GRAPH_FORMATS,
     Page,
@@ -127,6 +128,39 @@ class UpdateJob:
 
 
 @dataclass(frozen=True)
+class GraphJob:
+    """Send one graph of the Graph Store Protocol, at most ``max_rows`` triples.
+
+    :param graph: the graph IRI; ``None`` for the default graph (the union of all graphs).
+    :param fmt: a key of :data:`server.results.GRAPH_FORMATS`.
+    """
+
+    graph: str | None
+    fmt: str
+    max_rows: int
+
+
+@dataclass(frozen=True)
+class GraphWriteJob:
+    """Replace (``merge``: add to) a named graph with the RDF in the file ``body``.
+
+    Write mode only; see :func:`server.uploads.put`.
+    """
+
+    graph: str
+    body: str
+    fmt: str
+    merge: bool
+
+
+@dataclass(frozen=True)
+class GraphDropJob:
+    """Remove a named graph and its provenance (write mode only)."""
+
+    graph: str
+
+
+@dataclass(frozen=True)
 class DumpJob:
     """Write the sorted N-Quads of ``graphs``, gzip-compressed, to the file ``target``.
 
@@ -152,12 +186,24 @@ class Answer:
     info: dict[str, Any]
 
 
-Job = SparqlJob | SavedJob | EntityJob | InfoJob | UpdateJob | DumpJob
+Job = (
+    SparqlJob
+    | SavedJob
+    | EntityJob
+    | InfoJob
+    | UpdateJob
+    | DumpJob
+    | GraphJob
+    | GraphWriteJob
+    | GraphDropJob
+)
 
 _ENTITY_GRAPH = """
 CONSTRUCT { ?e ?p ?o . ?s ?q ?e }
 WHERE { { ?e ?p ?o } UNION { ?s ?q ?e } }
 """
+_NAMED_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+_DEFAULT_GRAPH = "CONSTRUCT WHERE { ?s ?p ?o }"
 _ENTITY_OUT = """
 SELECT ?p ?o (SAMPLE(?l) AS ?label) WHERE {
   ?e ?p ?o .
@@ -229,14 +275,39 @@ class _Runner:
             return self._saved(job)
         if isinstance(job, EntityJob):
             return self._entity(job)
-        if isinstance(job, UpdateJob):
-            self.store.update(job.text)
-            self._writes += 1
-            self._resolved.clear()
-            return self._info()
+        if isinstance(job, GraphJob):
+            return self._graph(job)
         if isinstance(job, DumpJob):
             return {"quads": self._dump(job)}
+        if isinstance(job, UpdateJob | GraphWriteJob | GraphDropJob):
+            done = self._change(job)
+            self._writes += 1
+            self._resolved.clear()
+            return {**done, **self._info()}
         return self._info()
+
+    def _change(self, job: UpdateJob | GraphWriteJob | GraphDropJob) -> dict[str, Any]:
+        if isinstance(job, UpdateJob):
+            self.store.update(job.text)
+            return {}
+        graph = _node(job.graph)
+        if isinstance(job, GraphDropJob):
+            return uploads.drop(self.store, graph)
+        return uploads.put(self.store, graph, Path(job.body), job.fmt, merge=job.merge)
+
+    def _graph(self, job: GraphJob) -> Written:
+        if job.graph is None:
+            graph = None
+
+            def run() -> QueryResult:
+                return self.store.query(_DEFAULT_GRAPH, timeout=self.timeout)
+        else:
+            graph = _node(job.graph)
+
+            def run() -> QueryResult:
+                return self.store.query(_NAMED_GRAPH, bindings={"g": graph}, timeout=self.timeout)
+
+        return _write(run, job.fmt, Page(limit=job.max_rows), {}, graph)
 
     def _dump(self, job: DumpJob) -> int:
         target = Path(job.target)
@@ -338,10 +409,12 @@ class _Runner:
 
 
 def _nodes(iris: tuple[str, ...] | None) -> list[NamedNode] | None:
-    if iris is None:
-        return None
+    return None if iris is None else [_node(i) for i in iris]
+
+
+def _node(iri: str) -> NamedNode:
     try:
-        return [NamedNode(i) for i in iris]
+        return NamedNode(iri)
     except ValueError as error:
         raise QueryError(f"not a graph IRI: {error}") from None
 
@@ -356,8 +429,17 @@ def _rows(result: Any, limit: int) -> list[dict[str, Any]]:
     ]
 
 
-def _write(run: Callable[[], QueryResult], fmt: str, page: Page, meta: dict[str, Any]) -> Written:
-    """Run a query (``run``) and serialise its answer; ``run`` may be called again (CSV)."""
+def _write(
+    run: Callable[[], QueryResult],
+    fmt: str,
+    page: Page,
+    meta: dict[str, Any],
+    graph: NamedNode | None = None,
+) -> Written:
+    """Run a query (``run``) and serialise its answer; ``run`` may be called again (CSV).
+
+    :param graph: the graph a CONSTRUCT's triples are from (named in N-Quads).
+    """
     result = run()
     if isinstance(result, QuerySolutions):
         if fmt in GRAPH_FORMATS:
@@ -369,7 +451,7 @@ def _write(run: Callable[[], QueryResult], fmt: str, page: Page, meta: dict[str,
         return write_boolean(result, fmt, meta)
     if fmt not in GRAPH_FORMATS:
         raise QueryError(f"a CONSTRUCT or DESCRIBE query cannot be written as {fmt}")
-    return write_triples(result, fmt, page)
+    return write_triples(result, fmt, page, graph)
 
 
 def _solutions(result: QueryResult) -> QuerySolutions:

@@ -1,37 +1,62 @@
-"""The optional write endpoint: SPARQL Update at ``POST /update``, only with a token.
+"""The optional write endpoint, only with a token: SPARQL Update and Graph Store Protocol writes.
 
-It is registered only when ``WRITE_TOKEN`` is configured, and every request must carry
-``Authorization: Bearer <token>`` (compared in constant time). In write mode the service runs a
-single query process that opens the store read-write (see :class:`server.service.Service`), so
-reads and writes go through one process; the update has the same deadline as a query. After a
-write, cached answers are dropped and the dataset version is read again.
+* ``POST /update``: one SPARQL Update (form ``update=`` or an ``application/sparql-update``
+  body);
+* ``PUT``, ``POST``, ``DELETE /rdf-graphs?graph=<IRI>``: SPARQL 1.1 Graph Store HTTP Protocol.
+  ``PUT`` replaces the graph with the body (Turtle, N-Triples, RDF/XML or JSON-LD), ``POST``
+  adds the body to it, ``DELETE`` removes it; all go through the store's atomic
+  ``replace_graph`` / ``drop_graph``, which record provenance (:mod:`server.uploads`). 201 when
+  a graph is created, 200 otherwise, 404 to delete a graph that does not exist. The default
+  graph (the union of the named graphs) is read-only (405) and the meta graph is written by the
+  store only (403).
+
+The blueprint is registered only when ``WRITE_TOKEN`` is configured, and every request must
+carry ``Authorization: Bearer <token>`` (compared in constant time; else 401). In write mode the
+service runs a single query process that opens the store read-write (see
+:class:`server.service.Service`), so reads and writes go through one process; a write has the
+same deadline as a query (a write stopped at its deadline leaves the graph old or new, never a
+mix: see ADR 0003). After a write, cached answers are dropped and the dataset version is read
+again. Bodies may be up to ``MAX_UPLOAD_BYTES`` (default 256 MiB; 413 beyond).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hmac
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, request
 
 from kg.errors import QueryError
+from kg.iris import META_GRAPH
+from server import graphstore, uploads
+from server.policy import RefusedError
 from server.problems import problem
 from server.service import service
-from server.workers import UpdateJob
+from server.workers import GraphDropJob, GraphWriteJob, Job, UpdateJob
 
 bp = Blueprint("write", __name__)
+
+
+@bp.before_request
+def _authorised() -> Response | None:
+    """Answer 401 unless the request carries the bearer token."""
+    token = service().settings.write_token or ""
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(value.encode(), token.encode()):
+        response = problem(401, "unauthorized", "a valid bearer token is required to write")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="pvkg"'
+        return response
+    return None
 
 
 @bp.post("/update")
 def update() -> Response:
     """Run one SPARQL Update (form ``update=`` or ``application/sparql-update`` body)."""
     svc = service()
-    token = svc.settings.write_token or ""
-    given = request.headers.get("Authorization", "")
-    scheme, _, value = given.partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(value.encode(), token.encode()):
-        response = problem(401, "unauthorized", "a valid bearer token is required to write")
-        response.headers["WWW-Authenticate"] = 'Bearer realm="pvkg"'
-        return response
     if request.mimetype == "application/sparql-update":
         text = request.get_data(as_text=True)
     elif request.mimetype == "application/x-www-form-urlencoded":
@@ -42,6 +67,65 @@ def update() -> Response:
     else:
         return problem(415, "unsupported-media-type", "use application/sparql-update or a form")
     svc.policy.check_update(text)
-    answer, _ = svc.pool.run(UpdateJob(text), svc.settings.timeout)
-    svc.forget()
-    return jsonify(status="ok", dataset_version=answer.info["dataset_version"])
+    done = _run(UpdateJob(text))
+    return jsonify(status="ok", dataset_version=done["dataset_version"])
+
+
+@bp.route(graphstore.PATH, methods=["PUT", "POST", "DELETE"])
+def graph_store() -> Response:
+    """Replace, add to or remove one named graph."""
+    graph = graphstore.target()
+    if graph is None:
+        response = problem(
+            405,
+            "method-not-allowed",
+            "the default graph is the union of the named graphs: write a named graph instead",
+        )
+        response.headers["Allow"] = "GET, HEAD, OPTIONS"
+        return response
+    if graph == META_GRAPH:
+        raise RefusedError("the meta graph holds provenance and is written by the store only")
+    if request.method == "DELETE":
+        done = _run(GraphDropJob(graph.value))
+        if not done["dropped"]:
+            return problem(404, "unknown-graph", f"the store has no graph {graph.value}")
+        return jsonify(status="ok", graph=graph.value, dataset_version=done["dataset_version"])
+    fmt = uploads.MEDIA_TYPES.get(request.mimetype)
+    if fmt is None:
+        accepted = ", ".join(uploads.MEDIA_TYPES)
+        return problem(415, "unsupported-media-type", f"send the graph as one of: {accepted}")
+    with _saved_body() as body:
+        done = _run(GraphWriteJob(graph.value, str(body), fmt, merge=request.method == "POST"))
+    response = jsonify(
+        status="ok",
+        graph=graph.value,
+        triples=done["triples"],
+        dataset_version=done["dataset_version"],
+    )
+    if done["created"]:
+        response.status_code = 201
+        response.headers["Location"] = request.url
+    return response
+
+
+def _run(job: Job) -> dict[str, object]:
+    """Run a write in the read-write process; cached answers are dropped whatever happened."""
+    svc = service()
+    try:
+        answer, _ = svc.pool.run(job, svc.settings.timeout)
+    finally:
+        svc.forget()  # even a write stopped at its deadline may have been finished
+    return answer.info
+
+
+@contextlib.contextmanager
+def _saved_body() -> Iterator[Path]:
+    """The request body in a temporary file (the query process reads and parses it)."""
+    request.max_content_length = service().settings.max_upload_bytes
+    with tempfile.NamedTemporaryFile(prefix="pvkg-upload-", delete=False) as out:
+        shutil.copyfileobj(request.stream, out, 1 << 20)
+    path = Path(out.name)
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)

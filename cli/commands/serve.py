@@ -4,8 +4,9 @@ Starts gunicorn programmatically (a :class:`gunicorn.app.base.BaseApplication`),
 development server: ``--workers`` pre-forked web workers with ``--threads`` threads each, every
 worker with its own pool of ``--query-processes`` query processes that open the store read-only
 (several processes share one embedded store). Queries past ``--timeout`` seconds are stopped.
-A write endpoint (``POST /update``) exists only when ``PVKG_WRITE_TOKEN`` is set; the store is
-then opened read-write by a single query process and one web worker.
+A write endpoint (``POST /update``, and ``PUT``/``POST``/``DELETE /rdf-graphs`` of the Graph
+Store Protocol) exists only when ``PVKG_WRITE_TOKEN`` is set; the store is then opened
+read-write by a single query process and one web worker.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "serve",
         help="serve the store over HTTP: SPARQL 1.1 endpoint, saved-query API, browser page",
         description="Serve the store read-only over HTTP with gunicorn. Set PVKG_WRITE_TOKEN "
-        "to enable the token-guarded write endpoint POST /update.",
+        "to enable the token-guarded writes: POST /update and PUT/POST/DELETE /rdf-graphs.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
