@@ -48,8 +48,9 @@ def _typed(kind: str) -> str:
 
 INTEGER = _typed("integer")
 DECIMAL = _typed("decimal")
-_CHUNK = 50000
-"""Output pieces collected before they are joined and handed to the sink."""
+_CHUNK = 2000
+"""Output pieces (about a row each) joined into one string for the sink: a few MB, so that the
+string and its encoded copy stay below the size at which each allocation is a fresh ``mmap``."""
 
 # N-Triples text of the terms written for every row.
 _REPORT_CLASS = str(vocab.SpontaneousReport)

@@ -182,8 +182,8 @@ def indication_counts(base: CaseBase, dedup: Dedup) -> Counter[tuple[str, str]]:
     return counts
 
 
-_CHUNK = 5000
-"""Statistics nodes per string handed to the sink."""
+_CHUNK = 500
+"""Statistics nodes per string handed to the sink (about 2 MB; see ``mapping._CHUNK``)."""
 
 
 def _indication_lines(drug: str, term: str, count: int) -> str:
