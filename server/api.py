@@ -21,7 +21,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from kg.catalogue import Parameter, SavedQuery
 from kg.errors import ParameterError
-from server.negotiation import GRAPH_OFFERS
+from server.negotiation import GRAPH_OFFERS, parse_accept
 from server.problems import problem
 from server.service import service
 from server.workers import SavedJob
@@ -123,10 +123,10 @@ def _format(query: SavedQuery) -> str | None:
         if graph:
             return key if key in set(GRAPH_OFFERS.values()) else None
         return _FORMAT_NAMES.get(key)
-    accept = request.accept_mimetypes
-    if not request.headers.get("Accept", "").strip():
+    accept = request.headers.get("Accept", "")
+    if not accept.strip():
         return next(iter(offers.values()))
-    best = accept.best_match(list(offers))
+    best = parse_accept(accept).best_match(list(offers))
     return None if best is None else offers[best]
 
 

@@ -98,9 +98,21 @@ def choose(form: str, accept: str | None, fmt: str | None = None) -> str | None:
         return None
     if not accept or not accept.strip():
         return next(iter(offers.values()))
-    parsed = parse_accept_header(accept, MIMEAccept)
-    best = parsed.best_match(list(offers))
+    best = parse_accept(accept).best_match(list(offers))
     return None if best is None else offers[best]
+
+
+def parse_accept(accept: str) -> MIMEAccept:
+    """An ``Accept`` header, its media types without parameters (``charset=utf-8``) but ``q``.
+
+    Parameters a client adds to a type pvkg sends without them do not make it unacceptable.
+
+    >>> parse_accept("application/sparql-results+json; charset=utf-8").best_match(
+    ...     ["application/sparql-results+json"])
+    'application/sparql-results+json'
+    """
+    parsed = parse_accept_header(accept, MIMEAccept)
+    return MIMEAccept([(value.split(";", 1)[0].strip(), quality) for value, quality in parsed])
 
 
 def acceptable_list(form: str) -> str:
@@ -112,7 +124,7 @@ def prefers_html(accept: str | None) -> bool:
     """Whether a browser-like ``Accept`` asks for HTML before any RDF or JSON format."""
     if not accept:
         return False
-    parsed = parse_accept_header(accept, MIMEAccept)
+    parsed = parse_accept(accept)
     if not any(value in _HTML and quality > 0 for value, quality in parsed):
         return False
     best = parsed.best_match([*_HTML, *GRAPH_STORE_OFFERS, *SOLUTION_OFFERS])

@@ -44,6 +44,20 @@ def test_index_and_description(server: str) -> None:
     assert missing.headers["Content-Type"] == "application/problem+json"
 
 
+@pytest.mark.parametrize(
+    ("accept", "content_type"),
+    [
+        ("application/json; charset=utf-8", "application/json"),
+        ("application/sparql-results+json; charset=utf-8", "application/sparql-results+json"),
+        ("text/csv; header=present", "text/csv; charset=utf-8"),
+    ],
+)
+def test_accept_with_parameters(server: str, accept: str, content_type: str) -> None:
+    response = results(server, "drug-lookup", accept, drug="adalimumab")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == content_type
+
+
 def test_dashboard_json_numbers_are_numbers(server: str) -> None:
     body = results(server, "drug-lookup", drug="mesh:D000068879").json()
     assert body["rows"] == [["adalimumab", "http://id.nlm.nih.gov/mesh/D000068879", 7]]

@@ -187,6 +187,187 @@ def test_post_form_and_direct(server: str) -> None:
         assert lookup_values("csv", response.content) == ("infliximab", "12")
 
 
+POST_FORMS = ["form", "direct"]
+
+
+def post(base: str, how: str, query: str, accept: str | None, **dataset: str) -> requests.Response:
+    """POST ``query`` as a form (dataset in the body) or directly (dataset in the URL)."""
+    headers = {} if accept is None else {"Accept": accept}
+    if how == "form":
+        return requests.post(
+            base + "/sparql", data={"query": query, **dataset}, headers=headers, timeout=30
+        )
+    return requests.post(
+        base + "/sparql",
+        params=dataset,
+        data=query.encode(),
+        headers={**headers, "Content-Type": "application/sparql-query; charset=utf-8"},
+        timeout=30,
+    )
+
+
+@pytest.mark.parametrize("how", POST_FORMS)
+@pytest.mark.parametrize(
+    ("accept", "kind"),
+    [
+        ("application/sparql-results+json", "json"),
+        ("application/sparql-results+xml", "xml"),
+        ("text/csv", "csv"),
+        ("text/tab-separated-values", "tsv"),
+        (None, "json"),
+        ("text/csv;q=0.2, application/sparql-results+xml;q=0.8", "xml"),
+    ],
+)
+def test_post_select_every_format(server: str, how: str, accept: str | None, kind: str) -> None:
+    response = post(server, how, LOOKUP, accept)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == SOLUTION_TYPES[kind]
+    assert lookup_values(kind, response.content) == ("infliximab", "12")
+
+
+@pytest.mark.parametrize("how", POST_FORMS)
+@pytest.mark.parametrize("kind", list(GRAPH_TYPES))
+def test_post_construct_every_format(server: str, how: str, kind: str) -> None:
+    media_type, rdflib_format = GRAPH_TYPES[kind]
+    response = post(server, how, CONSTRUCT, media_type.split(";")[0])
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == media_type
+    assert len(rdflib.Graph().parse(data=response.content, format=rdflib_format)) == 4
+
+
+@pytest.mark.parametrize("how", POST_FORMS)
+def test_post_dataset_parameters(server: str, how: str) -> None:
+    query = PREFIXES + "SELECT ?note WHERE { pvid:drug\\/infliximab pv:extraNote ?note }"
+    union = post(server, how, query, None).json()["results"]["bindings"]
+    assert [b["note"]["value"] for b in union] == ["only in test-extra"]
+    only_test = post(server, how, query, None, **{"default-graph-uri": TEST_GRAPH.value})
+    assert only_test.json()["results"]["bindings"] == []
+    only_extra = post(server, how, query, None, **{"default-graph-uri": EXTRA_GRAPH.value})
+    assert len(only_extra.json()["results"]["bindings"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "accept", "kind"),
+    [
+        (ASK, None, "json"),
+        (ASK, "*/*", "json"),
+        (ASK, "text/*", "csv"),
+        (ASK, "application/xml", "xml"),
+        (LOOKUP, "text/xml", "xml"),
+        (LOOKUP, "application/sparql-results+json; charset=utf-8", "json"),
+        (LOOKUP, "application/sparql-results+xml;q=0, text/csv;q=0.1", "csv"),
+    ],
+)
+def test_more_solution_accepts(server: str, query: str, accept: str | None, kind: str) -> None:
+    response = sparql(server, query, accept)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == SOLUTION_TYPES[kind]
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt", "media_type"),
+    [
+        ("application/x-turtle", None, "text/turtle; charset=utf-8"),
+        ("text/plain", None, "application/n-triples"),
+        ("application/json", None, "application/ld+json"),
+        ("application/xml", None, "application/rdf+xml"),
+        ("text/turtle;q=0, */*;q=0.5", None, "application/n-triples"),
+        ("text/turtle", "nt", "application/n-triples"),
+        ("text/turtle", "json-ld", "application/ld+json"),
+        (None, "application/rdf+xml", "application/rdf+xml"),
+    ],
+)
+def test_more_graph_accepts(
+    server: str, accept: str | None, fmt: str | None, media_type: str
+) -> None:
+    params = {} if fmt is None else {"format": fmt}
+    for query in (CONSTRUCT, "DESCRIBE <" + PVID + "drug/adalimumab>"):
+        response = sparql(server, query, accept, **params)
+        assert response.status_code == 200, query
+        assert response.headers["Content-Type"] == media_type
+
+
+@pytest.mark.parametrize(
+    ("query", "accept", "fmt"),
+    [
+        (ASK, "text/turtle", None),
+        ("DESCRIBE <" + PVID + "drug/adalimumab>", "text/csv", None),
+        (CONSTRUCT, "application/sparql-results+xml", None),
+        (LOOKUP, "application/json;q=0, application/sparql-results+json;q=0", None),
+        (LOOKUP, None, "bogus"),
+        (CONSTRUCT, None, "csv"),
+    ],
+)
+def test_more_not_acceptable(server: str, query: str, accept: str | None, fmt: str | None) -> None:
+    params = {} if fmt is None else {"format": fmt}
+    response = sparql(server, query, accept, **params)
+    assert response.status_code == 406
+    problem_body(response, 406)
+    if query is LOOKUP:  # the detail lists what is on offer
+        assert "application/sparql-results+json" in response.json()["detail"]
+
+
+def problem_body(response: requests.Response, status: int) -> dict[str, object]:
+    """The RFC 9457 problem of ``response``, checked for shape."""
+    assert response.status_code == status
+    assert response.headers["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert set(body) >= {"type", "title", "status", "detail", "instance"}
+    assert str(body["type"]).startswith("https://w3id.org/pvkg/problems/")
+    assert body["status"] == status and body["title"] and body["detail"]
+    assert body["instance"] == "/sparql"
+    assert "Traceback" not in response.text
+    return body  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    ("request_kwargs", "status", "kind"),
+    [
+        ({"method": "GET", "params": {"query": "SELECT * WHERE { ?s ?p }"}}, 400, "bad-query"),
+        ({"method": "POST", "data": {"query": "ASK {"}}, 400, "bad-query"),
+        (
+            {
+                "method": "POST",
+                "data": b"SELEC * {}",
+                "headers": {"Content-Type": "application/sparql-query"},
+            },
+            400,
+            "bad-query",
+        ),
+        ({"method": "GET", "params": [("query", ASK), ("query", ASK)]}, 400, "bad-query"),
+        ({"method": "POST", "data": {"other": "x"}}, 400, "bad-query"),
+        (
+            {
+                "method": "POST",
+                "params": {"query": ASK},
+                "data": ASK.encode(),
+                "headers": {"Content-Type": "application/sparql-query"},
+            },
+            400,
+            "bad-query",
+        ),
+        ({"method": "GET", "params": {"query": ASK, "format": "json"}}, 200, ""),
+        ({"method": "POST", "data": b"x", "headers": {"Content-Type": "text/plain"}}, 415, ""),
+        ({"method": "PUT", "data": {"query": ASK}}, 405, "method-not-allowed"),
+        ({"method": "DELETE"}, 405, "method-not-allowed"),
+        ({"method": "POST", "data": {"update": "CLEAR ALL"}}, 403, "refused"),
+        ({"method": "POST", "data": {"query": "# " + "x" * 70000 + "\nASK {}"}}, 413, ""),
+    ],
+)
+def test_problem_bodies(
+    server: str, request_kwargs: dict[str, object], status: int, kind: str
+) -> None:
+    response = requests.request(url=server + "/sparql", timeout=30, **request_kwargs)  # type: ignore[arg-type]
+    if status == 200:
+        assert response.json()["boolean"] is True  # control: the same shape of request works
+        return
+    body = problem_body(response, status)
+    if kind:
+        assert body["type"] == "https://w3id.org/pvkg/problems/" + kind
+    if status == 405:
+        assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+
+
 def test_protocol_errors(server: str) -> None:
     bad = sparql(server, "SELECT * WHERE { ?s ?p }")
     assert bad.status_code == 400
