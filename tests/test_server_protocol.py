@@ -88,23 +88,24 @@ def lookup_values(kind: str, body: bytes) -> tuple[str, str]:
     return label.strip('"'), "12"
 
 
-@pytest.mark.parametrize(
-    ("accept", "kind"),
-    [
-        ("application/sparql-results+json", "json"),
-        ("application/sparql-results+xml", "xml"),
-        ("text/csv", "csv"),
-        ("text/tab-separated-values", "tsv"),
-        ("application/json", "json"),
-        ("application/xml", "xml"),
-        ("*/*", "json"),
-        (None, "json"),
-        ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "xml"),
-        ("application/sparql-results+json;q=0, */*;q=0.1", "xml"),
-        ("text/*", "csv"),
-        ("text/turtle;q=1.0, text/tab-separated-values;q=0.2", "tsv"),
-    ],
-)
+SELECT_ACCEPTS = [
+    ("application/sparql-results+json", "json"),
+    ("application/sparql-results+xml", "xml"),
+    ("text/csv", "csv"),
+    ("text/tab-separated-values", "tsv"),
+    ("application/json", "json"),
+    ("application/xml", "xml"),
+    ("*/*", "json"),
+    (None, "json"),
+    ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "xml"),
+    ("application/sparql-results+json;q=0, */*;q=0.1", "xml"),
+    ("text/*", "csv"),
+    ("text/turtle;q=1.0, text/tab-separated-values;q=0.2", "tsv"),
+]
+"""Accept headers of a SELECT query and the format each must give."""
+
+
+@pytest.mark.parametrize(("accept", "kind"), SELECT_ACCEPTS)
 def test_select_accept(server: str, accept: str | None, kind: str) -> None:
     response = sparql(server, LOOKUP, accept)
     assert response.status_code == 200
@@ -207,17 +208,7 @@ def post(base: str, how: str, query: str, accept: str | None, **dataset: str) ->
 
 
 @pytest.mark.parametrize("how", POST_FORMS)
-@pytest.mark.parametrize(
-    ("accept", "kind"),
-    [
-        ("application/sparql-results+json", "json"),
-        ("application/sparql-results+xml", "xml"),
-        ("text/csv", "csv"),
-        ("text/tab-separated-values", "tsv"),
-        (None, "json"),
-        ("text/csv;q=0.2, application/sparql-results+xml;q=0.8", "xml"),
-    ],
-)
+@pytest.mark.parametrize(("accept", "kind"), SELECT_ACCEPTS)
 def test_post_select_every_format(server: str, how: str, accept: str | None, kind: str) -> None:
     response = post(server, how, LOOKUP, accept)
     assert response.status_code == 200
