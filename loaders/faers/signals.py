@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice, product
+from itertools import islice
 
 from kg import vocab
 from kg.namespaces import PREFIXES, RDF, RDFS
@@ -120,38 +120,53 @@ _MEASURES = tuple(
 """Predicates as ready-made N-Triples text: formatting a pyoxigraph term costs a call per line."""
 
 
-def _pair_lines(drug: str, event: str, t: TwoByTwo) -> tuple[str, bool]:
-    """The N-Triples of one pair's statistics node, and whether it is an Evans signal."""
-    node = f"<{ID}association/induces/{drug}/{event}/faers>"
+def _table_ends(t: TwoByTwo) -> tuple[tuple[str, ...], bool]:
+    """The ends (`` predicate object .``) of the lines of a statistics node that depend on its
+    2×2 table alone, and whether the table is an Evans signal."""
     s = compute(t)
     a, b, c, d = t
-    parts = [
-        f"{node}{_STATISTICS_TYPE}"
-        f"{node}{_SUBJECT_DRUG}{drug}> .\n"
-        f"{node}{_OBJECT_CONDITION}{event}> .\n"
-        f"{node}{_DEFINED_BY}"
-        f'{node}{_COUNT_A}{a}"{INTEGER} .\n'
-        f'{node}{_COUNT_B}{b}"{INTEGER} .\n'
-        f'{node}{_COUNT_C}{c}"{INTEGER} .\n'
-        f'{node}{_COUNT_D}{d}"{INTEGER} .\n'
-        f'{node}{_EVANS}{"true" if s.signal else "false"}"{BOOLEAN} .\n'
+    ends = [
+        _STATISTICS_TYPE,
+        _DEFINED_BY,
+        f'{_COUNT_A}{a}"{INTEGER} .\n',
+        f'{_COUNT_B}{b}"{INTEGER} .\n',
+        f'{_COUNT_C}{c}"{INTEGER} .\n',
+        f'{_COUNT_D}{d}"{INTEGER} .\n',
+        f'{_EVANS}{"true" if s.signal else "false"}"{BOOLEAN} .\n',
     ]
-    if s.signal:
-        parts.append(f"<{ID}drug/{drug}>{_FAERS_SIGNAL}{node} .\n")
-        parts.append(f"<{ID}condition/{event}>{_FAERS_SIGNAL}{node} .\n")
     for prop, value in zip(_MEASURES, s.measures, strict=True):
         if value is not None:
-            parts.append(f'{node}{prop}"{value:.6g}"{DOUBLE} .\n')
-    return "".join(parts), s.signal
+            ends.append(f'{prop}"{value:.6g}"{DOUBLE} .\n')
+    return tuple(ends), s.signal
+
+
+def _pair_lines(drug: str, event: str, ends: tuple[str, ...], signal: bool) -> str:
+    """The N-Triples of one pair's statistics node, given its table's ends (:func:`_table_ends`)."""
+    node = f"<{ID}association/induces/{drug}/{event}/faers>"
+    text = (
+        f"{node}{_SUBJECT_DRUG}{drug}> .\n"
+        f"{node}{_OBJECT_CONDITION}{event}> .\n"
+        f"{node}{node.join(ends)}"
+    )
+    if signal:
+        text += (
+            f"<{ID}drug/{drug}>{_FAERS_SIGNAL}{node} .\n"
+            f"<{ID}condition/{event}>{_FAERS_SIGNAL}{node} .\n"
+        )
+    return text
 
 
 def reaction_tables(
     base: CaseBase, dedup: Dedup
 ) -> tuple[int, Iterator[tuple[tuple[str, str], TwoByTwo]]]:
-    """N, and the 2×2 table of every (drug, reaction term) pair seen together (made lazily)."""
+    """N, and the 2×2 table of every (drug, reaction term) pair seen together (made lazily).
+
+    The pairs come drug by drug. Pairs of one drug whose terms have as many reports share one
+    table, and often do (rare terms); :func:`write_statistics` computes such a table once.
+    """
     drug_n: Counter[str] = Counter()
     event_n: Counter[str] = Counter()
-    pairs: Counter[tuple[str, str]] = Counter()
+    with_drug: dict[str, dict[str, int]] = {}
     n = 0
     for pid in dedup.current:
         drugs = base.exposures.get(pid)
@@ -161,13 +176,20 @@ def reaction_tables(
         n += 1
         drug_n.update(drugs)
         event_n.update(events)
-        pairs.update(product(drugs, events))
+        for drug in drugs:
+            counts = with_drug.get(drug)
+            if counts is None:
+                counts = with_drug[drug] = {}
+            for event in events:
+                counts[event] = counts.get(event, 0) + 1
 
     def tables() -> Iterator[tuple[tuple[str, str], TwoByTwo]]:
-        for (drug, event), a in pairs.items():
-            b = drug_n[drug] - a
-            c = event_n[event] - a
-            yield (drug, event), TwoByTwo(a, b, c, n - a - b - c)
+        for drug, counts in with_drug.items():
+            exposed = drug_n[drug]
+            for event, a in counts.items():
+                b = exposed - a
+                c = event_n[event] - a
+                yield (drug, event), TwoByTwo(a, b, c, n - a - b - c)
 
     return n, tables()
 
@@ -210,11 +232,18 @@ def write_statistics(
     out: list[str] = []
     signals = 0
     pair_count = 0
+    ends: dict[TwoByTwo, tuple[tuple[str, ...], bool]] = {}
+    last_drug = ""
     for (drug, event), table in tables:
+        if drug != last_drug:  # tables repeat within a drug: remember them for one drug
+            ends.clear()
+            last_drug = drug
+        found = ends.get(table)
+        if found is None:
+            found = ends[table] = _table_ends(table)
         pair_count += 1
-        text, signal = _pair_lines(drug, event, table)
-        signals += signal
-        out.append(text)
+        signals += found[1]
+        out.append(_pair_lines(drug, event, *found))
         if len(out) >= _CHUNK:
             sink(["".join(out)])
             out = []
