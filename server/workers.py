@@ -45,7 +45,7 @@ from kg.catalogue import Catalogue, SavedQuery
 from kg.errors import PvkgError, QueryError, QueryTimeoutError
 from kg.params import resolve_parameters
 from kg.store import GraphStore, QueryResult, Term, open_store
-from server import uploads
+from server import updates, uploads
 from server.results import (
     GRAPH_FORMATS,
     Page,
@@ -288,7 +288,7 @@ class _Runner:
 
     def _change(self, job: UpdateJob | GraphWriteJob | GraphDropJob) -> dict[str, Any]:
         if isinstance(job, UpdateJob):
-            self.store.update(job.text)
+            self.store.update(updates.with_refresh(self.store, job.text))
             return {}
         graph = _node(job.graph)
         if isinstance(job, GraphDropJob):
@@ -332,9 +332,10 @@ class _Runner:
     def _version(self) -> str:
         """The store's dataset version; in write mode also marked by this process's writes.
 
-        A SPARQL Update does not touch the meta graph the store's version is computed from, so
-        a writable process adds its start time and write count: ETags change with every write
-        (and with every restart in write mode, which costs cache hits, never correctness).
+        A SPARQL Update changes the store's version only through the recorded graphs it
+        refreshes (:mod:`server.updates`), not when it writes the default graph or an unrecorded
+        one, so a writable process adds its start time and write count: ETags change with every
+        write (and with every restart in write mode, which costs cache hits, never correctness).
         """
         version = self.store.dataset_version()
         if self.read_only:

@@ -403,3 +403,60 @@ def test_upload_size_is_capped(tmp_path: Path) -> None:
         assert response.headers["Content-Type"] == "application/problem+json"
         small = send(base, "PUT", BODY_NT, "application/n-triples")
         assert small.status_code == 201
+
+
+# --- SPARQL Update keeps the recorded counts right ---------------------------------------------
+
+
+def count(base: str, graph: str) -> int:
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    rows = requests.get(base + "/sparql", params={"query": query}, timeout=30).json()
+    return int(rows["results"]["bindings"][0]["n"]["value"])
+
+
+def update(base: str, text: str) -> requests.Response:
+    return requests.post(base + "/update", data={"update": text}, headers=AUTH, timeout=60)
+
+
+def graph_etag(base: str, graph: str) -> str:
+    response = requests.head(base + "/rdf-graphs", params={"graph": graph}, timeout=30)
+    assert response.status_code == 200
+    return str(response.headers["ETag"])
+
+
+UPDATED = "https://w3id.org/pvkg/id/drug/updated"
+
+
+INSERT = (  # the graph by a prefixed name; a trailing ';' and a comment
+    "PREFIX pvgraph: <https://w3id.org/pvkg/graph/>\n"
+    f'INSERT DATA {{ GRAPH pvgraph:test {{ <{UPDATED}> {NOTE} "one", "two" }} }} ; # done'
+)
+DELETE = f"DELETE WHERE {{ GRAPH ?g {{ <{UPDATED}> {NOTE} ?note }} }}"  # every graph refreshed
+
+
+def test_update_refreshes_recorded_counts(writer: str) -> None:
+    for text, change in ((INSERT, 2), (DELETE, -2)):
+        graph = TEST_GRAPH.value
+        before_count = count(writer, graph)
+        before_version, before_etag = version(writer), graph_etag(writer, graph)
+        done = update(writer, text)
+        assert done.status_code == 200, done.text
+        after = count(writer, graph)
+        assert after == before_count + change
+        assert void_count(writer, graph) == after
+        assert provenance(writer, graph)["triples"] == str(after)
+        assert done.json()["dataset_version"] != before_version
+        assert version(writer) == done.json()["dataset_version"]
+        assert graph_etag(writer, graph) != before_etag
+        dump = requests.get(writer + "/dump/test.nq.gz", timeout=60)
+        assert dump.status_code == 200
+        assert len(list(parse(gzip.decompress(dump.content), format=RdfFormat.N_QUADS))) == after
+
+
+def test_failed_update_changes_no_count(writer: str) -> None:
+    graph = TEST_GRAPH.value
+    before = (count(writer, graph), void_count(writer, graph), version(writer))
+    done = update(writer, f"INSERT DATA {{ GRAPH <{graph}> {{ <{UPDATED}> {NOTE} }} }}")
+    assert done.status_code == 400
+    assert done.headers["Content-Type"] == "application/problem+json"
+    assert (count(writer, graph), void_count(writer, graph), version(writer)) == before

@@ -16,8 +16,10 @@ import server.negotiation
 import server.policy
 import server.results
 import server.slicing
+import server.updates
 from kg.errors import ParameterError, QueryError, QueryTimeoutError
 from server.policy import Policy, RefusedError, TooLargeError
+from server.updates import named_graphs
 from server.workers import QueryPool, SavedJob, SparqlJob
 
 pytest_plugins = ("server_harness",)
@@ -27,7 +29,14 @@ CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k 
 
 @pytest.mark.parametrize(
     "module",
-    [server.negotiation, server.policy, server.results, server.slicing, server.dumps],
+    [
+        server.negotiation,
+        server.policy,
+        server.results,
+        server.slicing,
+        server.dumps,
+        server.updates,
+    ],
 )
 def test_doctests(module: object) -> None:
     failures, _ = doctest.testmod(
@@ -156,3 +165,27 @@ def test_streamed_answers_are_cached_up_to_the_limit(test_store: str) -> None:
         assert large[1] == 2  # too large to keep
     finally:
         service.pool.close()
+
+
+G1, G2 = pyoxigraph.NamedNode("http://ex.org/g/one"), pyoxigraph.NamedNode("http://ex.org/g/two")
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("INSERT DATA { GRAPH <http://ex.org/g/one> { <a:s> <a:p> 1 } }", [G1]),
+        ("PREFIX g: <http://ex.org/g/> DROP GRAPH g:two", [G2]),
+        ("PREFIX : <http://ex.org/g/> ADD :one TO :two", [G1, G2]),
+        ("CLEAR DEFAULT", []),
+        ('INSERT DATA { <a:s> <a:p> "GRAPH ?g <http://ex.org/g/one>" }', [G1]),  # over, not under
+        ("INSERT DATA { <a:s> <a:p> 1 } # GRAPH ?g", []),
+        ("DELETE WHERE { GRAPH ?g { ?s ?p 1 } }", [G1, G2]),
+        ("DELETE WHERE { GRAPH $g { ?s ?p 1 } }", [G1, G2]),
+        ("DROP ALL", [G1, G2]),
+        ("CLEAR NAMED", [G1, G2]),
+        ("BASE <http://ex.org/g/> DROP GRAPH <one>", [G1, G2]),
+        ("DROP GRAPH <http://ex.org/g/\\u006fne>", [G1, G2]),
+    ],
+)
+def test_graphs_an_update_may_change(text: str, named: list[pyoxigraph.NamedNode]) -> None:
+    assert named_graphs(text, [G1, G2]) == named
