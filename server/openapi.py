@@ -1,9 +1,11 @@
-"""``/api/openapi.json``: an OpenAPI 3.1 document generated from the saved-query headers.
+"""``/api/openapi.json``: an OpenAPI 3.1 document of the service's public HTTP API.
 
 One path per saved query (``/api/queries/<name>/results``) with its typed parameters (type,
 minimum, maximum, choices, default, example from the ``#+`` header), plus ``limit``,
 ``offset`` and ``format``; the answer schemas (dashboard JSON, SPARQL JSON, CSV) and the
-problem schema are shared components.
+problem schema are shared components. The other endpoints (SPARQL, Graph Store, dumps, linked
+data, VoID, health, and the write endpoint with its bearer-token scheme when it is enabled) come
+from :mod:`server.openapi_paths`. The browser page ``/`` and its ``/static`` files are not API.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from kg import __version__
 from kg.catalogue import Catalogue, Parameter, SavedQuery
+from server import dumps, openapi_paths
 from server.service import service
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
@@ -75,40 +78,88 @@ SPARQL_JSON_SCHEMA: dict[str, Any] = {
 
 @bp.get("/openapi.json")
 def openapi_json() -> Response:
-    """The OpenAPI document of the saved-query API."""
+    """The OpenAPI document of the service."""
     svc = service()
-    return jsonify(document(svc.catalogue, request.url_root.rstrip("/"), svc.settings.max_rows))
+    names = dumps.dump_names(g["graph"] for g in svc.info()["graphs"])
+    return jsonify(
+        document(
+            svc.catalogue,
+            request.url_root.rstrip("/"),
+            svc.settings.max_rows,
+            writable=svc.settings.write_token is not None,
+            dump_names=sorted([dumps.ALL, *names]),
+        )
+    )
 
 
-def document(catalogue: Catalogue, server_url: str, max_rows: int) -> dict[str, Any]:
-    """Build the OpenAPI 3.1 document for ``catalogue`` served at ``server_url``."""
+def document(
+    catalogue: Catalogue,
+    server_url: str,
+    max_rows: int,
+    *,
+    writable: bool = False,
+    dump_names: list[str] | None = None,
+) -> dict[str, Any]:
+    """Build the OpenAPI 3.1 document for ``catalogue`` served at ``server_url``.
+
+    :param writable: whether the write endpoint is enabled (its operations, bearer scheme).
+    :param dump_names: the dump names there are now (``None``: not enumerated).
+    """
     paths: dict[str, Any] = {
         "/api/queries": {
             "get": {
                 "operationId": "listQueries",
                 "summary": "The saved queries",
+                "tags": ["saved-queries"],
                 "responses": {"200": {"description": "the catalogue", **_json({"type": "object"})}},
             }
-        }
+        },
+        "/api/queries/{name}": {"get": _describe(catalogue)},
     }
     for query in catalogue:
         paths[f"/api/queries/{query.name}/results"] = {"get": _operation(query, max_rows)}
+    paths.update(openapi_paths.paths(writable=writable, dump_names=dump_names))
+    components: dict[str, Any] = {
+        "schemas": {
+            "Problem": PROBLEM_SCHEMA,
+            "Dashboard": DASHBOARD_SCHEMA,
+            "SparqlJson": SPARQL_JSON_SCHEMA,
+        }
+    }
+    if writable:
+        components["securitySchemes"] = openapi_paths.SECURITY_SCHEMES
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "pvkg saved-query API",
+            "title": "pvkg HTTP API",
             "version": __version__,
-            "description": "Saved SPARQL queries over the pvkg knowledge graph, with typed "
-            "parameters. The SPARQL 1.1 endpoint itself is at /sparql.",
+            "description": "Saved SPARQL queries with typed parameters, the SPARQL 1.1 "
+            "Protocol and Graph Store Protocol, dumps and linked data of the pvkg knowledge "
+            "graph.",
         },
         "servers": [{"url": server_url}],
         "paths": paths,
-        "components": {
-            "schemas": {
-                "Problem": PROBLEM_SCHEMA,
-                "Dashboard": DASHBOARD_SCHEMA,
-                "SparqlJson": SPARQL_JSON_SCHEMA,
+        "components": components,
+    }
+
+
+def _describe(catalogue: Catalogue) -> dict[str, Any]:
+    """``/api/queries/{name}``: one saved query's parameters and SPARQL text."""
+    return {
+        "operationId": "describeQuery",
+        "summary": "One saved query: parameters and SPARQL text",
+        "tags": ["saved-queries"],
+        "parameters": [
+            {
+                "name": "name",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string", "enum": [q.name for q in catalogue]},
             }
+        ],
+        "responses": {
+            "200": {"description": "the query", **_json({"type": "object"})},
+            **openapi_paths.problems(404),
         },
     }
 
@@ -140,10 +191,7 @@ def _operation(query: SavedQuery, max_rows: int) -> dict[str, Any]:
                 "description": "a bad parameter (named in 'parameter')",
                 "content": {"application/problem+json": {"schema": problem_ref}},
             },
-            "504": {
-                "description": "the query ran past its deadline",
-                "content": {"application/problem+json": {"schema": problem_ref}},
-            },
+            **openapi_paths.problems(406, 503, 504),
         },
     }
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from pathlib import Path
 
 import pytest
 import rdflib
 import requests
 from openapi_spec_validator import validate
-from server_harness import FILLER, PVID
+from server_harness import FILLER, PVID, QUERIES, build_store
+
+from server.app import create_app
 
 pytest_plugins = ("server_harness",)
 pytestmark = pytest.mark.integration
@@ -186,7 +190,7 @@ def test_openapi_validates_and_lists_parameters(server: str) -> None:
         "default": 0,
     }
     assert schema["limit"]["maximum"] == 100
-    assert set(doc["paths"]) == {"/api/queries"} | {
+    saved = {
         f"/api/queries/{n}/results"
         for n in (
             "drug-conditions",
@@ -197,6 +201,79 @@ def test_openapi_validates_and_lists_parameters(server: str) -> None:
             "label-search",
         )
     }
+    assert saved <= set(doc["paths"])
+    graphs = doc["paths"]["/rdf-graphs"]
+    assert set(graphs) == {"get", "head"}  # read-only service: no writes documented
+    assert "securitySchemes" not in doc["components"]
+    dump = doc["paths"]["/dump/{name}.nq.gz"]["get"]
+    assert dump["parameters"][0]["schema"]["enum"] == ["all", "test", "test-extra"]
+    assert set(dump["responses"]["200"]["content"]) == {"application/gzip"}
+    assert dump["responses"]["404"]["content"]["application/problem+json"]["schema"] == {
+        "$ref": "#/components/schemas/Problem"
+    }
+
+
+# Routes of the app that are deliberately not in the OpenAPI document, and why.
+NOT_API = {
+    "/": "the browser page: HTML for people (editor, examples), not an API",
+    "/static/{filename}": "the browser page's scripts and styles",
+}
+IMPLICIT_METHODS = {
+    "OPTIONS": "CORS preflight, answered by Flask for every route",
+    "HEAD": "Flask answers it for every GET route as the GET without a body; documented only "
+    "on /rdf-graphs, where the Graph Store Protocol names it",
+}
+RESULTS = re.compile(r"^/api/queries/[^/{}]+/results$")
+
+
+def openapi_path(rule: str) -> str:
+    """A Werkzeug rule (``/dump/<name>.nq.gz``) in OpenAPI's template syntax."""
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+@pytest.mark.parametrize("writable", [False, True], ids=["read-only", "write-endpoint"])
+def test_openapi_documents_every_route(tmp_path: Path, writable: bool) -> None:
+    config: dict[str, object] = {
+        "STORE": build_store(tmp_path),
+        "QUERIES": str(QUERIES),
+        "QUERY_PROCESSES": 1,
+        "DUMP_DIR": str(tmp_path / "dumps"),
+    }
+    if writable:
+        config["WRITE_TOKEN"] = "openapi-token"
+    app = create_app(config)
+    try:
+        doc = app.test_client().get("/api/openapi.json").get_json()
+    finally:
+        app.extensions["pvkg"].close()
+    validate(doc)
+    routes = {
+        (openapi_path(rule.rule), method.lower())
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods or ()
+        if method not in IMPLICIT_METHODS and openapi_path(rule.rule) not in NOT_API
+    }
+    documented = {
+        ("/api/queries/{name}/results" if RESULTS.match(path) else path, method)
+        for path, item in doc["paths"].items()
+        for method in item
+        if method != "head"
+    }
+    assert routes == documented
+    heads = {path for path, item in doc["paths"].items() if "head" in item}
+    assert heads == {"/rdf-graphs"} and "get" in doc["paths"]["/rdf-graphs"]
+    writes = {
+        (path, method)
+        for path, item in doc["paths"].items()
+        for method, operation in item.items()
+        if operation.get("security")
+    }
+    expected = {("/update", "post")} | {("/rdf-graphs", m) for m in ("put", "post", "delete")}
+    assert writes == (expected if writable else set())
+    if writable:
+        scheme = doc["components"]["securitySchemes"]["bearerToken"]
+        assert scheme == {**scheme, "type": "http", "scheme": "bearer"}
+        assert "401" in doc["paths"]["/update"]["post"]["responses"]
 
 
 def test_entity_html(server: str) -> None:
