@@ -11,20 +11,35 @@ For each size (reports per quarter) this script
 4. optionally (``--queries``) times the saved signal queries on the loaded store (p50, p95).
 
     python benchmarks/faers_load.py --work /var/tmp/pvkg-faers-bench --sizes 100000,200000,400000
+
+``--staging QUARTER`` instead times only the loader's own (Python) part of a load: it runs
+``load_quarters`` against a stand-in store that holds no graphs and only takes the sha256 of
+each staged file it is handed, so everything up to and including the statistics file's sort
+runs as in a real load. Each phase is timed apart (wall, user and system seconds): parse and
+map (``QuarterMapper.run``), ``deduplicate``, ``write_statistics``, and GNU ``sort``
+(``StagedGraph.finish``, not Python). ``--code DIR`` measures the ``loaders`` package found in
+``DIR`` instead of this checkout's (e.g. an older commit unpacked with ``git archive``), so two
+versions can be compared on the same input and their staged files' checksums compared.
+
+    python benchmarks/faers_load.py --staging /var/tmp/m100k --runs 3
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
 import random
 import resource
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -69,6 +84,73 @@ def child_load(source: Path, store_dir: Path, workdir: Path) -> dict[str, object
         "notes": [n for s in summaries for n in s.notes],
         "peak_rss_mb": round(own),
         "peak_rss_children_mb": round(kids),
+    }
+
+
+class ChecksumStore:
+    """Enough of a store for ``load_quarters``: no graphs; a replaced graph is only checksummed."""
+
+    def __init__(self, location: Path) -> None:
+        self.location = str(location)
+        self.sha256: dict[str, str] = {}
+
+    def graphs(self) -> list[object]:
+        """No graph is loaded."""
+        return []
+
+    def replace_graph(self, graph: object, path: Path, *args: object, **kwargs: object) -> int:
+        """Record the sha256 of the staged file instead of loading it."""
+        digest = hashlib.sha256()
+        with Path(path).open("rb") as source:
+            while chunk := source.read(1 << 22):
+                digest.update(chunk)
+        self.sha256[str(graph).rsplit("/", 1)[1].rstrip(">")] = digest.hexdigest()
+        return 0
+
+
+def child_staging(source: Path, workdir: Path) -> dict[str, object]:
+    """Run ``load_quarters`` with a :class:`ChecksumStore`; time each phase (wall, user, sys)."""
+    from kg.staging import StagedGraph
+    from loaders.faers import loader
+    from loaders.faers.mapping import QuarterMapper
+
+    phases: dict[str, list[float]] = {}
+
+    def timed(name: str, function: Any) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            begin, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
+            try:
+                return function(*args, **kwargs)
+            finally:
+                end = resource.getrusage(resource.RUSAGE_SELF)
+                spent = phases.setdefault(name, [0.0, 0.0, 0.0])
+                spent[0] += time.perf_counter() - begin
+                spent[1] += end.ru_utime - cpu.ru_utime
+                spent[2] += end.ru_stime - cpu.ru_stime
+
+        return run
+
+    QuarterMapper.run = timed("parse_map", QuarterMapper.run)  # type: ignore[method-assign]
+    loader.deduplicate = timed("deduplicate", loader.deduplicate)  # type: ignore[attr-defined]
+    loader.write_statistics = timed(  # type: ignore[attr-defined]
+        "statistics",
+        loader.write_statistics,  # type: ignore[attr-defined]
+    )
+    StagedGraph.finish = timed("sort", StagedGraph.finish)  # type: ignore[method-assign]
+    store = ChecksumStore(workdir)
+    rejects = workdir / "rejects.tsv"
+    loader.load_quarters(store, source, rejects=rejects, workdir=workdir)  # type: ignore[arg-type]
+    python = [phases[k] for k in ("parse_map", "deduplicate", "statistics")]
+    phases["python"] = [sum(p[i] for p in python) for i in range(3)]
+    if rejects.exists():
+        store.sha256["rejects"] = hashlib.sha256(rejects.read_bytes()).hexdigest()
+        rejects.unlink()
+    return {
+        "wall_user_sys_s": {k: [round(x, 2) for x in v] for k, v in phases.items()},
+        "sha256": store.sha256,
+        "peak_rss_mb": round(peak_mb()[0]),
+        "load_average": [round(x, 1) for x in os.getloadavg()],
+        "loaders": str(Path(loader.__file__).parent),
     }
 
 
@@ -175,7 +257,25 @@ def main() -> None:
     parser.add_argument("--child-load", nargs=3, metavar=("SOURCE", "STORE", "WORK"))
     parser.add_argument("--child-bulk", nargs="+", metavar="ITEM")
     parser.add_argument("--child-queries", type=Path, metavar="STORE")
+    parser.add_argument("--staging", type=Path, metavar="QUARTER", help="time the Python part")
+    parser.add_argument("--code", type=Path, metavar="DIR", help="with --staging: loaders/ here")
+    parser.add_argument("--runs", type=int, default=1, help="with --staging: how many runs")
+    parser.add_argument("--child-staging", nargs=2, metavar=("SOURCE", "WORK"))
     args = parser.parse_args()
+    if args.code:
+        sys.path.insert(0, str(args.code.resolve()))
+    if args.child_staging:
+        source, work = (Path(p) for p in args.child_staging)
+        print(json.dumps(child_staging(source, work)))
+        return
+    if args.staging:
+        code = ["--code", str(args.code)] if args.code else []
+        args.work.mkdir(parents=True, exist_ok=True)
+        for _ in range(args.runs):
+            work = Path(tempfile.mkdtemp(prefix="staging-", dir=args.work))
+            print(json.dumps(run_child([*code, "--child-staging", str(args.staging), str(work)])))
+            shutil.rmtree(work)
+        return
     if args.child_load:
         source, store, work = (Path(p) for p in args.child_load)
         print(json.dumps(child_load(source, store, work)))
