@@ -349,6 +349,7 @@ class QuarterMapper:
         dates: tuple[tuple[str, int, str], ...],
         out: list[str],
     ) -> None:
+        """Write ``subject``'s date fields ((column, position in ``v``, predicate) each)."""
         for column, at, prop in dates:
             literal, _, error = _date_literal(v[at])
             if error:
@@ -357,6 +358,7 @@ class QuarterMapper:
                 out.append(f"{subject} {prop} {literal} .\n")
 
     def _codes(self, file: str, line: int, rep: str, v: list[str], out: list[str]) -> None:
+        """Write the report's coded fields (checked against the codes FAERS allows)."""
         for column, at, allowed, what, prop in self._CODES:
             try:
                 value = norm.code(v[at], allowed, what)
