@@ -141,15 +141,20 @@ def build_store(directory: Path, faers_reports: int) -> str:
     return location
 
 
-def cases(location: str, wanted: set[str] | None) -> list[Case]:
-    """Bind every saved query's parameters (defaults, else examples) and time the engine."""
+def cases(
+    location: str, wanted: set[str] | None, overrides: dict[str, str] | None = None
+) -> list[Case]:
+    """Bind every saved query's parameters (defaults, else examples) and time the engine.
+
+    ``overrides`` (from ``--param name=value``) replace the value of any parameter so named.
+    """
     store = open_store(location, read_only=True)
     found = []
     try:
         for query in Catalogue():
             if wanted and query.name not in wanted:
                 continue
-            case = _case(store, query)
+            case = _case(store, query, overrides or {})
             if case is not None:
                 found.append(case)
     finally:
@@ -175,8 +180,9 @@ def endpoint_cases(location: str, sizes: list[int]) -> list[Case]:
         store.close()
 
 
-def _case(store: object, query: SavedQuery) -> Case | None:
+def _case(store: object, query: SavedQuery, overrides: dict[str, str]) -> Case | None:
     given = {p.name: p.default or p.example or "" for p in query.params if p.default is None}
+    given |= {p.name: overrides[p.name] for p in query.params if p.name in overrides}
     given = {k: v for k, v in given.items() if v}
     try:
         bindings = resolve_parameters(store, query, given)  # type: ignore[arg-type]
@@ -304,6 +310,13 @@ def main() -> int:
         default="",
         help="comma-separated row counts: also ask /sparql for SELECT ?s ?p ?o LIMIT N",
     )
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="value for every saved query's parameter NAME (e.g. drug=... on a FAERS store)",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--query-processes", type=int, default=2)
@@ -314,7 +327,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="pvkg-bench-") as tmp:
         location = args.store or build_store(Path(tmp), args.faers_reports)
         wanted = set(args.queries.split(",")) if args.queries else None
-        selected = cases(location, wanted)
+        overrides = dict(item.split("=", 1) for item in args.param)
+        selected = cases(location, wanted, overrides)
         sizes = [int(n) for n in args.sparql_rows.split(",") if n.strip()]
         selected += endpoint_cases(location, sizes)
         figures = run_all(args, location, selected)
