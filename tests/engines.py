@@ -170,6 +170,7 @@ NumberOfBuffers      = {buffers}
 MaxDirtyBuffers      = {dirty}
 ThreadsPerQuery      = 2
 MaxQueryMem          = 1G
+TransactionAfterImageLimit = 1500000000
 VADInstallDir        = /usr/share/virtuoso-opensource-7/vad/
 
 [HTTPServer]
