@@ -244,11 +244,20 @@ def oxigraph_url(base: str, case: Case) -> str:
     return f"{base}/query?{urllib.parse.urlencode({'query': case.bound})}"
 
 
-def count_rows(url: str) -> int:
+def count_rows(url: str, patience: float = 120.0) -> int:
+    """Rows of one answer; a 503 (a server still draining the previous run's backlog) is
+    retried after its Retry-After until ``patience`` seconds have passed."""
     request = urllib.request.Request(url, headers={"Accept": SPARQL_JSON})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        body = json.load(response)
-    return len(body["results"]["bindings"]) if "results" in body else 1
+    give_up = time.monotonic() + patience
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                body = json.load(response)
+            return len(body["results"]["bindings"]) if "results" in body else 1
+        except urllib.error.HTTPError as error:
+            if error.code != 503 or time.monotonic() > give_up:
+                raise
+            time.sleep(float(error.headers.get("Retry-After") or 1))
 
 
 _UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -427,7 +436,11 @@ def report(selected: list[Case], figures: list[Figure]) -> None:
             f = by.get((case.name, target))
             if f is None:
                 continue
-            ratio = f.requests_per_s / reference.requests_per_s if reference else float("nan")
+            ratio = (
+                f.requests_per_s / reference.requests_per_s
+                if reference and reference.requests_per_s
+                else float("nan")
+            )
             print(
                 f"| {case.name} | {case.kind} ({case.engine_ms:.2f}, {case.rows}) | {target} "
                 f"| {f.requests_per_s:,.0f} | {f.p50_ms:.2f} | {f.p99_ms:.2f} | {f.errors} "
