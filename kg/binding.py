@@ -13,6 +13,7 @@ skipped when looking for that brace.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -59,8 +60,11 @@ def query_form(text: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=512)
 def declares_dataset(text: str) -> bool:
     """Whether a query names its own dataset with ``FROM`` or ``FROM NAMED``.
+
+    Cached by text: it runs on every query, and saved queries repeat.
 
     >>> declares_dataset("SELECT ?from FROM <http://g> WHERE { ?s ex:from ?from }")
     True

@@ -11,9 +11,8 @@ exactly as it was. The file is then linked into the journal (a hard link, a copy
 systems) with a record of the replacement, and only then is the old graph removed and the file
 bulk-loaded in its place. The triple count recorded in the provenance is the file's line count
 (staged files hold one triple per line, no duplicates), so no query runs over the unoptimised
-store. If the process dies
-during that step, the next read-write open finds the record and finishes the replacement: any
-later reader sees the old graph or the new one, never a mix. See
+store. If the process dies during that step, the next read-write open finds the record and
+finishes the replacement: any later reader sees the old graph or the new one, never a mix. See
 ``docs/decisions/0003-atomic-loads.md``.
 
 >>> import tempfile, pathlib
