@@ -72,13 +72,14 @@ GRAPH_FORMATS: dict[str, str] = {
 """RDF graph formats by key, with the Content-Type each is sent with (N-Quads: Graph Store
 Protocol graphs, with their graph name)."""
 
-_RDF_FORMATS = {
+RDF_FORMATS: dict[str, RdfFormat] = {
     "turtle": RdfFormat.TURTLE,
     "ntriples": RdfFormat.N_TRIPLES,
     "jsonld": RdfFormat.JSON_LD,
     "rdfxml": RdfFormat.RDF_XML,
     "nquads": RdfFormat.N_QUADS,
 }
+"""pyoxigraph's format for each key of :data:`GRAPH_FORMATS` (also the Graph Store bodies)."""
 _BOOLEAN_FORMATS = {
     "json": QueryResultsFormat.JSON,
     "xml": QueryResultsFormat.XML,
@@ -431,7 +432,7 @@ def write_triples(
     if fmt == "nquads":
         name = graph or DefaultGraph()
         items = [Quad(t.subject, t.predicate, t.object, name) for t in kept]
-    body = serialize(items, format=_RDF_FORMATS[fmt], prefixes=dict(PREFIXES))
+    body = serialize(items, format=RDF_FORMATS[fmt], prefixes=dict(PREFIXES))
     if body is None:
         raise TypeError("pyoxigraph.serialize returned nothing")
     return Written(body, GRAPH_FORMATS[fmt], len(kept), page.more)

@@ -15,19 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import DefaultGraph, NamedNode, Triple, parse
 
 from kg.errors import InputError
 from kg.staging import StagedGraph
 from kg.store import GraphStore, Provenance
-
-FORMATS: dict[str, RdfFormat] = {
-    "turtle": RdfFormat.TURTLE,
-    "ntriples": RdfFormat.N_TRIPLES,
-    "rdfxml": RdfFormat.RDF_XML,
-    "jsonld": RdfFormat.JSON_LD,
-}
-"""Formats a body may be in, by key."""
+from server.results import RDF_FORMATS
 
 MEDIA_TYPES: dict[str, str] = {
     "text/turtle": "turtle",
@@ -37,7 +30,7 @@ MEDIA_TYPES: dict[str, str] = {
     "application/rdf+xml": "rdfxml",
     "application/ld+json": "jsonld",
 }
-"""Content-Type of a body → format key."""
+"""Content-Type of a body → format key (of :data:`server.results.RDF_FORMATS`)."""
 
 LOADER = "server.uploads (SPARQL 1.1 Graph Store HTTP Protocol)"
 SOURCE = "graph-store"
@@ -52,7 +45,7 @@ def put(
 ) -> dict[str, Any]:
     """Make ``graph`` hold the triples of ``body`` (``merge``: its old triples too).
 
-    :param fmt: a key of :data:`FORMATS`.
+    :param fmt: a key of :data:`MEDIA_TYPES`' values.
     :return: ``graph``, ``triples`` (now in it) and ``created`` (it did not exist before).
     :raises InputError: if the body does not parse or names graphs of its own.
     """
@@ -104,7 +97,7 @@ def _parsed(body: Path, fmt: str, graph: NamedNode) -> Iterator[Triple]:
     """The triples of the body; relative IRIs resolve against the graph IRI."""
     with body.open("rb") as source:
         try:
-            for quad in parse(input=source, format=FORMATS[fmt], base_iri=graph.value):
+            for quad in parse(input=source, format=RDF_FORMATS[fmt], base_iri=graph.value):
                 if quad.graph_name != DefaultGraph():
                     raise InputError(
                         "the body names a graph of its own; send the triples of one graph",
