@@ -12,16 +12,15 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, request, stream_with_context
+from flask import Flask, Response, current_app, request
 
 from kg.catalogue import Catalogue
 from server.policy import Policy
-from server.workers import Answer, InfoJob, Job, QueryPool
+from server.workers import Answer, InfoJob, Job, QueryPool, Remainder
 
 CACHED_BYTES = 1 << 20
 """Answers larger than this are not cached."""
@@ -186,36 +185,14 @@ class Service:
             answer, rest = self.pool.run(job, self.settings.timeout)
             base = _answer_headers(answer)
             if answer.more:
-                pieces = self._keeping(job, base, answer.body, rest)
-                response = Response(stream_with_context(pieces), headers=base)
+                pieces = _Keeping(self, job, base, answer.body, rest)
+                response = Response(pieces, headers=base)
             else:
                 self._store(job, Cached(answer.body, tuple(base.items())))
                 response = Response(answer.body, headers=base)
         if tag is not None:
             response.set_etag(tag)
         return response
-
-    def _keeping(
-        self, job: Job, headers: dict[str, str], first: bytes, rest: Iterator[bytes]
-    ) -> Iterator[bytes]:
-        """Stream an answer that came in pieces; cache it if it is whole and small enough."""
-        kept: list[bytes] | None = [first] if self.settings.cache_entries > 0 else None
-        size = len(first)
-        try:
-            yield first
-            for piece in rest:
-                size += len(piece)
-                if kept is not None and size <= CACHED_BYTES:
-                    kept.append(piece)
-                else:
-                    kept = None
-                yield piece
-        finally:
-            close = getattr(rest, "close", None)
-            if close is not None:
-                close()
-        if kept is not None:
-            self._store(job, Cached(b"".join(kept), tuple(headers.items())))
 
     def _cached(self, job: Job) -> Cached | None:
         if self.settings.cache_entries <= 0:
@@ -233,6 +210,52 @@ class Service:
             self._cache[job] = cached
             while len(self._cache) > self.settings.cache_entries:
                 self._cache.popitem(last=False)
+
+
+class _Keeping:
+    """The body of an answer that came in pieces: streamed, and cached if whole and small.
+
+    An iterable with ``close`` rather than a generator, so that the WSGI server's ``close`` reaches
+    the query process even when the client left before the first piece (a generator's
+    ``finally`` does not run if it never started, and the process would be lost to the pool).
+    """
+
+    def __init__(
+        self, service: Service, job: Job, headers: dict[str, str], first: bytes, rest: Remainder
+    ) -> None:
+        self._service = service
+        self._job = job
+        self._headers = tuple(headers.items())
+        self._first: bytes | None = first
+        self._rest = rest
+        self._kept: list[bytes] | None = [first] if service.settings.cache_entries > 0 else None
+        self._size = len(first)
+
+    def __iter__(self) -> _Keeping:
+        return self
+
+    def __next__(self) -> bytes:
+        if self._first is not None:
+            first, self._first = self._first, None
+            return first
+        try:
+            piece = next(self._rest)
+        except StopIteration:
+            if self._kept is not None:
+                self._service._store(self._job, Cached(b"".join(self._kept), self._headers))
+                self._kept = None
+            raise
+        self._size += len(piece)
+        if self._kept is not None and self._size <= CACHED_BYTES:
+            self._kept.append(piece)
+        else:
+            self._kept = None
+        return piece
+
+    def close(self) -> None:
+        """Release the query process (replaced if the answer was not read to its end)."""
+        self._kept = None
+        self._rest.close()
 
 
 def _answer_headers(answer: Answer) -> dict[str, str]:

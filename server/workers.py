@@ -29,7 +29,7 @@ import threading
 import time
 import traceback
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
 from multiprocessing.connection import Connection
@@ -626,11 +626,11 @@ class QueryPool:
         if not closed:
             self._add(_Slot(self))
 
-    def run(self, job: Job, timeout: float) -> tuple[Answer, Iterator[bytes]]:
+    def run(self, job: Job, timeout: float) -> tuple[Answer, Remainder]:
         """Run ``job`` within ``timeout`` seconds.
 
-        :return: the answer and an iterator over the rest of the body (empty for small answers;
-            it must be consumed, or closed, to give the process back).
+        :return: the answer and the rest of its body (empty for small answers; it must be read
+            to its end, or closed, to give the process back).
         :raises QueryTimeoutError: if the query ran past the deadline (its process is replaced).
         :raises BusyError: if no query process became free before the deadline.
         :raises PvkgError: the user error the query caused (bad syntax, parameter, …).
@@ -664,25 +664,8 @@ class QueryPool:
         answer: Answer = message[1]
         if not answer.more:
             self._idle.put(slot)
-            return answer, iter(())
-        return answer, self._rest(slot, deadline)
-
-    def _rest(self, slot: _Slot, deadline: float) -> Iterator[bytes]:
-        finished = False
-        try:
-            while True:
-                if not slot.conn.poll(max(1.0, deadline - time.monotonic() + 30)):
-                    raise QueryProcessError("query process stopped sending")
-                chunk = slot.conn.recv_bytes()
-                if not chunk:
-                    finished = True
-                    return
-                yield chunk
-        finally:
-            if finished:
-                self._idle.put(slot)
-            else:
-                self._replace(slot)
+            return answer, Remainder(self, None, deadline)
+        return answer, Remainder(self, slot, deadline)
 
     def close(self) -> None:
         """Stop every query process."""
@@ -692,6 +675,50 @@ class QueryPool:
             self._slots.clear()
         for slot in slots:
             slot.kill()
+
+
+class Remainder:
+    """The rest of a long answer, piece by piece, from the query process that holds it.
+
+    The process goes back to the pool once the last piece is read; :meth:`close` before that
+    (a client that went away, at any point, even before the first piece) replaces it, since
+    it may still be writing into the pipe. A generator could not do this: closing one that has
+    not started runs none of its ``finally``.
+    """
+
+    def __init__(self, pool: QueryPool, slot: _Slot | None, deadline: float) -> None:
+        self._pool = pool
+        self._slot: _Slot | None = slot
+        self._deadline = deadline
+
+    def __iter__(self) -> Remainder:
+        return self
+
+    def __next__(self) -> bytes:
+        slot = self._slot
+        if slot is None:
+            raise StopIteration
+        try:
+            if not slot.conn.poll(max(1.0, self._deadline - time.monotonic() + 30)):
+                raise QueryProcessError("query process stopped sending")
+            chunk = slot.conn.recv_bytes()
+        except (EOFError, OSError):
+            self.close()
+            raise QueryProcessError("the query process died while sending") from None
+        except BaseException:
+            self.close()
+            raise
+        if not chunk:
+            self._slot = None
+            self._pool._idle.put(slot)
+            raise StopIteration
+        return chunk
+
+    def close(self) -> None:
+        """Give up the rest: the process is replaced unless the answer was read to its end."""
+        slot, self._slot = self._slot, None
+        if slot is not None:
+            self._pool._replace(slot)
 
 
 def _raise(message: tuple[Any, ...]) -> None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import socket
+import struct
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -94,6 +97,47 @@ def test_heavy_query_times_out_while_saved_query_answers(server: str) -> None:
     assert 1.9 < elapsed < 10  # --timeout 2
     after = requests.get(server + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
     assert after.json()["boolean"] is True  # the killed query process was replaced
+
+
+_VALUES = " ".join(map(str, range(100)))
+BIG = f"SELECT ?s ?p ?o ?x WHERE {{ ?s ?p ?o . VALUES ?x {{ {_VALUES} }} }}"  # ~60,000 rows, ~12 MB
+
+
+def _abandon(base: str, query: str) -> None:
+    """Ask for a long answer and reset the connection before it comes (as wrk does at its end)."""
+    url = urllib.parse.urlsplit(base)
+    with socket.socket() as sock:
+        sock.connect((url.hostname, url.port))
+        target = "/sparql?" + urllib.parse.urlencode({"query": query})
+        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: {url.netloc}\r\n\r\n".encode())
+        time.sleep(0.05)  # the request is read and its query runs
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # RST
+
+
+def test_clients_leaving_give_the_query_process_back(test_store: str) -> None:
+    """A client that goes away before or during a streamed answer must not cost a query
+    process: with one process, a single lost one would leave every later query 503."""
+    with serve(
+        test_store,
+        "--workers",
+        "1",
+        "--query-processes",
+        "1",
+        "--timeout",
+        "3",
+        "--max-rows",
+        "100000",
+    ) as base:
+        for _ in range(3):
+            _abandon(base, BIG)
+        for minimum in ("141", "142"):
+            response = requests.get(
+                f"{base}/api/queries/drugs-by-reports/results",
+                params={"min_reports": minimum},
+                timeout=30,
+            )
+            assert response.status_code == 200
+            assert len(response.json()["rows"]) == FILLER - int(minimum)
 
 
 def test_listener_is_reachable_without_the_policy(listener: Listener) -> None:

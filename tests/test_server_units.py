@@ -98,6 +98,21 @@ def test_large_answer_streams_in_chunks(pool: QueryPool) -> None:
     assert json.loads(again.body)["boolean"] is True
 
 
+def test_unread_remainder_closed_gives_the_process_back(pool: QueryPool) -> None:
+    big = SparqlJob(
+        "SELECT * WHERE { ?s ?p ?o }",
+        "json",
+        100000,
+        default_graphs=("https://w3id.org/pvkg/graph/test",),
+    )
+    for _ in range(pool.size + 1):  # more than the pool holds: each one must come back
+        answer, rest = pool.run(big, 10)
+        assert answer.more
+        rest.close()  # never read: the process may still be writing, so it is replaced
+    answer, rest = pool.run(big, 10)
+    assert len(json.loads(b"".join([answer.body, *rest]))["results"]["bindings"]) == TEST_TRIPLES
+
+
 def test_timeout_replaces_the_process(pool: QueryPool) -> None:
     with pytest.raises(QueryTimeoutError, match="timed out"):
         pool.run(SparqlJob(CROSS, "json", 10), 1.0)
