@@ -252,8 +252,7 @@ def write_solutions(
     if fmt not in _NATIVE_FORMATS:
         return _write_rows(solutions, fmt, page)
     layout = slicing.JSON if fmt == "dashboard" else slicing.LAYOUTS[fmt]
-    body = _serialise(solutions, _NATIVE_FORMATS[fmt], layout, page.offset + page.limit + 1)
-    found = layout.count(body)
+    body, found = _serialise(solutions, _NATIVE_FORMATS[fmt], layout, page.offset + page.limit + 1)
     stop = min(found, page.offset + page.limit)
     start = min(page.offset, stop)
     page.rows, page.more = stop - start, found > stop
@@ -283,12 +282,14 @@ class _Sink:
         self.counter = layout.counter()
         self.wanted = wanted
         self.buffer = bytearray()
+        self.found = 0
         self.stopped = False
 
     def write(self, data: bytes) -> int:
         """Append ``data``; raise :class:`_Enough` once ``wanted`` solutions are in."""
         self.buffer += data
-        if self.counter.feed(self.buffer) >= self.wanted:
+        self.found = self.counter.feed(self.buffer)
+        if self.found >= self.wanted:
             self.stopped = True
             raise _Enough
         return len(data)
@@ -299,8 +300,10 @@ class _Sink:
 
 def _serialise(
     solutions: QuerySolutions, fmt: QueryResultsFormat, layout: slicing.Layout, wanted: int
-) -> bytes:
-    """pyoxigraph's document of ``solutions``, stopped once ``wanted`` solutions are in it."""
+) -> tuple[bytes, int]:
+    """pyoxigraph's document of ``solutions``, stopped once ``wanted`` solutions are in it,
+    and the number of solutions in it (exact for a whole document; see
+    :meth:`server.slicing.Counter.feed`)."""
     sink = _Sink(layout, wanted)
     try:
         solutions.serialize(cast(IO[bytes], sink), format=fmt)
@@ -309,7 +312,7 @@ def _serialise(
     except OSError:
         if not sink.stopped:  # pyoxigraph may report our stop as a write error
             raise
-    return bytes(sink.buffer)
+    return bytes(sink.buffer), sink.found
 
 
 def _write_rows(solutions: QuerySolutions, fmt: str, page: Page) -> Written:

@@ -12,9 +12,10 @@ Each layout knows one format as pyoxigraph 0.5 writes it (compact, one document)
 * :data:`JSON`: ``{"head":{"vars":[…]},"results":{"bindings":[{…},{…}]}}``. A solution starts
   at a ``{`` after ``[`` or ``,`` outside a string (terms are objects after ``:``); a raw ``"``
   never occurs inside a string, where quotes are escaped. While the document holds no ``{}``
-  (no empty solution, no literal with ``{}``) the boundary ``},{"<var>":{"type":"`` is found
-  by a quick scan (inside a string, ``},{"`` ends the string, and the next raw ``"`` starts a
-  key, which is never empty, so ``":`` cannot follow it); otherwise strings are skipped one by
+  (no empty solution, no literal with ``{}``) the boundaries are counted by a quick scan
+  (``bytes.count``): ``},{"`` outside a string always starts a solution with a binding, and
+  inside a string it can only be the string's end, followed by ``}`` or ``,``, which no key
+  starts with; otherwise strings are skipped one by
   one, which is slower but exact.
 * :data:`XML`: a solution is a ``<result>`` element (``<`` is escaped in text and attributes).
 * :data:`CSV`: a header line, then one line per solution, each ending in CRLF; literals holding
@@ -106,7 +107,10 @@ def _end(body: bytes, starts: list[int], stop: int, closing: bytes, name: str) -
 
 _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?')  # "? : a partial string runs to the end
 _JSON_TOKEN = re.compile(_JSON_STRING.pattern + rb"|[\[,]\{")
-_JSON_NEXT = re.compile(rb'\},\{"[^"\\]*":\{"type":"')
+_JSON_NEXT = re.compile(rb'\},\{"[^},]')  # a boundary, as counted by _JsonCounter._quick
+_JSON_BOUNDARY = b'},{"'
+_JSON_STRING_END_BRACE = b'},{"}'
+_JSON_STRING_END_COMMA = b'},{",'
 _JSON_OPENING = b'"bindings":['
 _JSON_FIRST = b'"bindings":[{'
 _JSON_CLOSING = b"]}}"
@@ -140,12 +144,15 @@ class _JsonCounter(Counter):
         if opening < 0:
             return 0
         self.first = 1 if body.startswith(_JSON_FIRST, opening) else 0
-        last_end = self.resume
-        for match in _JSON_NEXT.finditer(body, max(self.resume, opening)):
-            self.found += 1
-            last_end = match.end()
-        # an unfinished boundary is shorter than the head plus 16 (the head has every var name)
-        self.resume = max(last_end, len(body) - opening - 16)
+        start = max(self.resume, opening)
+        # every "},{\"" outside a string is a boundary; inside one it is the string's end, and
+        # then "}" or "," follows (a key, never empty, cannot start with either); counted only
+        # where the byte after it is already in
+        self.found += body.count(_JSON_BOUNDARY, start, len(body) - 1)
+        self.found -= body.count(_JSON_STRING_END_BRACE, start) + body.count(
+            _JSON_STRING_END_COMMA, start
+        )
+        self.resume = max(start, len(body) - len(_JSON_BOUNDARY))
         return self.first + self.found
 
 

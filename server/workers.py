@@ -58,8 +58,10 @@ from server.results import (
 
 log = logging.getLogger(__name__)
 
-CHUNK = 256 * 1024
-"""Largest piece of an answer sent over the pipe at once."""
+CHUNK = 512 * 1024
+"""Largest piece of an answer sent over the pipe at once. An answer that fits in one piece gives
+its process back to the pool as soon as it is received; a longer one holds the process until the
+web thread has passed every piece on to the client."""
 
 _RESOLVED_ENTRIES = 4096
 
