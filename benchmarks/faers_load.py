@@ -37,6 +37,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,46 @@ def peak_mb() -> tuple[float, float]:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return own, kids
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory in MB of process ``pid`` and all its descendants, right now."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * page
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue  # the process ended meanwhile
+    return total / (1 << 20)
+
+
+class TreePeak:
+    """Samples :func:`tree_rss_mb` of this process every 0.2 s in a thread; keeps the peak.
+
+    ``ru_maxrss`` gives each process's own peak; this gives the peak of their sum (the load
+    process and the ``sort`` it runs, when both are alive at once).
+    """
+
+    def __init__(self) -> None:
+        self.peak = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            self.peak = max(self.peak, tree_rss_mb(os.getpid()))
+
+    def __enter__(self) -> TreePeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def child_load(source: Path, store_dir: Path, workdir: Path) -> dict[str, object]:
@@ -70,7 +111,8 @@ def child_load(source: Path, store_dir: Path, workdir: Path) -> dict[str, object
 
     store.replace_graph = timed  # type: ignore[method-assign]
     begin = time.perf_counter()
-    summaries = faers.load_quarters(store, source, workdir=workdir)
+    with TreePeak() as tree:
+        summaries = faers.load_quarters(store, source, workdir=workdir)
     total = time.perf_counter() - begin
     store.close()
     own, kids = peak_mb()
@@ -84,6 +126,7 @@ def child_load(source: Path, store_dir: Path, workdir: Path) -> dict[str, object
         "notes": [n for s in summaries for n in s.notes],
         "peak_rss_mb": round(own),
         "peak_rss_children_mb": round(kids),
+        "peak_rss_tree_mb": round(tree.peak),
     }
 
 

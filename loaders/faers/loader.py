@@ -164,7 +164,8 @@ def stage(
     """Map the quarters and compute the statistics over them and those in ``store``.
 
     Only reads ``store``. The staged files are removed when ``stack`` closes; the case base is
-    released before returning (the store swaps that follow need the memory).
+    released before the statistics are sorted (``sort`` runs in a child process with its own
+    buffer) and the store swaps that follow.
     """
     with collector_paused():
         quarters = []
@@ -179,11 +180,7 @@ def stage(
         dedup = deduplicate(base)
         stats = stack.enter_context(StagedGraph(workdir))
         signal_counts = write_statistics(base, dedup, counted, stats.write_lines)
-        stats.finish()
-        staging = Staging(
-            quarters,
-            stats,
-            others,
+        totals, notes, reports = (
             _totals_note(dedup, signal_counts),
             [_quarter_notes(q) for q in quarters],
             len(base.reports),
@@ -191,7 +188,8 @@ def stage(
         del base, dedup
         for quarter in quarters:
             quarter.base = CaseBase()
-    return staging
+    stats.finish()  # GNU sort, in a child process: after the case base is gone, not beside it
+    return Staging(quarters, stats, others, totals, notes, reports)
 
 
 def load_quarters(
