@@ -21,10 +21,10 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from kg.catalogue import Parameter, SavedQuery
 from kg.errors import ParameterError
+from server.jobs import SavedJob
 from server.negotiation import GRAPH_OFFERS, parse_accept
 from server.problems import problem
 from server.service import service
-from server.workers import SavedJob
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

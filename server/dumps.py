@@ -28,9 +28,9 @@ from pathlib import Path
 
 from flask import Blueprint, Response, request, send_file
 
+from server.jobs import DumpJob
 from server.problems import problem
 from server.service import Service, Settings, service
-from server.workers import DumpJob
 
 bp = Blueprint("dumps", __name__)
 

@@ -19,10 +19,10 @@ from flask import Blueprint, Response, request
 from pyoxigraph import NamedNode
 
 from kg.errors import QueryError
+from server.jobs import GraphJob
 from server.negotiation import acceptable_list, choose
 from server.problems import problem
 from server.service import Service, service
-from server.workers import GraphJob
 
 bp = Blueprint("graphstore", __name__)
 

@@ -14,10 +14,10 @@ from flask import Blueprint, Response, render_template, request
 
 from kg.errors import UnknownQueryError
 from kg.namespaces import PREFIXES, compact_iri
+from server.jobs import EntityJob
 from server.negotiation import acceptable_list, choose, prefers_html
 from server.problems import problem
 from server.service import service
-from server.workers import EntityJob
 
 bp = Blueprint("linkeddata", __name__)
 

@@ -25,7 +25,7 @@ from kg.errors import (
     UnknownQueryError,
 )
 from server.policy import RefusedError, TooLargeError
-from server.workers import BusyError, QueryProcessError
+from server.pool import BusyError, QueryProcessError
 
 log = logging.getLogger(__name__)
 

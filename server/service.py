@@ -19,8 +19,9 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 
 from kg.catalogue import Catalogue
+from server.jobs import Answer, InfoJob, Job
 from server.policy import Policy
-from server.workers import Answer, InfoJob, Job, QueryPool, Remainder
+from server.pool import QueryPool, Remainder
 
 CACHED_BYTES = 1 << 20
 """Answers larger than this are not cached."""

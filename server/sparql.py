@@ -18,11 +18,11 @@ from flask import Blueprint, Response, redirect, request
 
 from kg.errors import QueryError
 from server import description
+from server.jobs import SparqlJob
 from server.negotiation import acceptable_list, choose, prefers_html
 from server.policy import RefusedError
 from server.problems import problem
 from server.service import service
-from server.workers import SparqlJob
 
 bp = Blueprint("sparql", __name__)
 

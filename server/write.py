@@ -33,10 +33,10 @@ from flask import Blueprint, Response, jsonify, request
 from kg.errors import QueryError
 from kg.iris import META_GRAPH
 from server import graphstore, uploads
+from server.jobs import GraphDropJob, GraphWriteJob, Job, UpdateJob
 from server.policy import RefusedError
 from server.problems import problem
 from server.service import service
-from server.workers import GraphDropJob, GraphWriteJob, Job, UpdateJob
 
 bp = Blueprint("write", __name__)
 

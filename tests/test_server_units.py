@@ -18,9 +18,10 @@ import server.results
 import server.slicing
 import server.updates
 from kg.errors import ParameterError, QueryError, QueryTimeoutError
+from server.jobs import SavedJob, SparqlJob
 from server.policy import Policy, RefusedError, TooLargeError
+from server.pool import QueryPool
 from server.updates import named_graphs
-from server.workers import QueryPool, SavedJob, SparqlJob
 
 pytest_plugins = ("server_harness",)
 
@@ -148,8 +149,8 @@ def test_large_answer_streams_over_http(test_store: str) -> None:
 
 def test_streamed_answers_are_cached_up_to_the_limit(test_store: str) -> None:
     from server.app import create_app
+    from server.pool import CHUNK
     from server.service import CACHED_BYTES
-    from server.workers import CHUNK
 
     app = create_app({"STORE": test_store, "QUERIES": str(QUERIES), "MAX_ROWS": 100000})
     service = app.extensions["pvkg"]
