@@ -292,6 +292,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--work", type=Path, default=Path("/var/tmp/pvkg-faers-bench"))
     parser.add_argument("--sizes", default="100000,200000,400000")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the loaded stores (e.g. for bench_http.py)"
+    )
     parser.add_argument("--queries", action="store_true", help="time saved queries (largest)")
     parser.add_argument(
         "--reference-sizes", default="", help="sizes to bulk-load for reference (default: all)"
@@ -360,7 +363,8 @@ def main() -> None:
             timing = run_child(["--child-queries", str(store), "--rounds", str(args.rounds)])
             print(json.dumps({"size": size, "queries": timing}), flush=True)
         if size not in reference_sizes:
-            shutil.rmtree(store, ignore_errors=True)
+            if not args.keep:
+                shutil.rmtree(store, ignore_errors=True)
             continue
         dumps = args.work / f"nt-{size}"
         items = dump_graphs(store, dumps)
