@@ -150,12 +150,11 @@ def _describe(catalogue: Catalogue) -> dict[str, Any]:
         "summary": "One saved query: parameters and SPARQL text",
         "tags": ["saved-queries"],
         "parameters": [
-            {
-                "name": "name",
-                "in": "path",
-                "required": True,
-                "schema": {"type": "string", "enum": [q.name for q in catalogue]},
-            }
+            openapi_paths.path_param(
+                "name",
+                "a saved query's name",
+                {"type": "string", "enum": [q.name for q in catalogue]},
+            )
         ],
         "responses": {
             "200": {"description": "the query", **_json({"type": "object"})},

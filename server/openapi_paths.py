@@ -82,6 +82,17 @@ def paths(*, writable: bool, dump_names: list[str] | None = None) -> dict[str, A
     return out
 
 
+def path_param(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """A required parameter in the URL path."""
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": schema,
+    }
+
+
 def _query_param(name: str, description: str, **schema: Any) -> dict[str, Any]:
     return {
         "name": name,
@@ -214,13 +225,9 @@ def _dump(names: list[str] | None) -> dict[str, Any]:
         "version. Range requests are answered.",
         "tags": ["data"],
         "parameters": [
-            {
-                "name": "name",
-                "in": "path",
-                "required": True,
-                "description": f"'{dumps.ALL}', or a graph IRI after /graph/ with / written -",
-                "schema": schema,
-            }
+            path_param(
+                "name", f"'{dumps.ALL}', or a graph IRI after /graph/ with / written -", schema
+            )
         ],
         "responses": {
             "200": {"description": "the dump", "content": {dumps.MEDIA_TYPE: _BINARY}},
@@ -237,13 +244,9 @@ def _entity() -> dict[str, Any]:
         "summary": "Linked data for https://w3id.org/pvkg/id/{key}",
         "tags": ["data"],
         "parameters": [
-            {
-                "name": "key",
-                "in": "path",
-                "required": True,
-                "description": "the IRI after /id/; may hold / (drug/infliximab)",
-                "schema": {"type": "string"},
-            },
+            path_param(
+                "key", "the IRI after /id/; may hold / (drug/infliximab)", {"type": "string"}
+            ),
             _query_param("format", "RDF format (overrides Accept)"),
         ],
         "responses": {
