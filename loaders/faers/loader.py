@@ -180,11 +180,9 @@ def stage(
         dedup = deduplicate(base)
         stats = stack.enter_context(StagedGraph(workdir))
         signal_counts = write_statistics(base, dedup, counted, stats.write_lines)
-        totals, notes, reports = (
-            _totals_note(dedup, signal_counts),
-            [_quarter_notes(q) for q in quarters],
-            len(base.reports),
-        )
+        totals = _totals_note(dedup, signal_counts)
+        notes = [_quarter_notes(q) for q in quarters]
+        reports = len(base.reports)
         del base, dedup
         for quarter in quarters:
             quarter.base = CaseBase()
