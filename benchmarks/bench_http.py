@@ -26,6 +26,12 @@ Usage::
     python benchmarks/bench_http.py --store DIR --rounds 4  # targets alternate; median run
     python benchmarks/bench_http.py --sparql-rows 1000,10000 --queries none  # endpoint only
 
+Besides throughput and latency, each run reports the CPU time all of a server's processes used
+per request (``/proc``): on 2 cores a saturated server's throughput follows it, and it varies
+less than req/s when the machine is shared. ``pvkg serve`` preloads mimalloc or jemalloc into
+its query processes when installed (:mod:`kg.allocator`; ``PVKG_ALLOCATOR=system`` turns that
+off); Oxigraph runs as shipped unless ``--oxigraph-allocator auto``.
+
 Both servers read one store read-only (several processes may). Figures go to stdout as a
 Markdown table and, with ``--json FILE``, as JSON.
 """
@@ -54,6 +60,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from kg.allocator import find  # noqa: E402
 from kg.binding import bind_values  # noqa: E402
 from kg.catalogue import Catalogue, SavedQuery  # noqa: E402
 from kg.errors import ParameterError  # noqa: E402
@@ -61,6 +68,8 @@ from kg.params import resolve_parameters  # noqa: E402
 from kg.store import open_store  # noqa: E402
 
 SPARQL_JSON = "application/sparql-results+json"
+TICKS_PER_S = os.sysconf("SC_CLK_TCK")
+
 MAX_ROWS = 1_000_000
 """Row cap given to pvkg serve, and page size asked for: whole answers, as Oxigraph sends."""
 
@@ -93,6 +102,9 @@ class Figure:
     p99_ms: float
     requests: int
     errors: int
+    cpu_ms: float = float("nan")
+    """CPU time of the server's processes (all of them) per request: steadier than req/s on a
+    shared machine, and what a saturated server's throughput follows."""
 
 
 def free_port() -> int:
@@ -214,8 +226,22 @@ def _timed(
     return Case(name, given, bound, rows, statistics.median(times), endpoint)
 
 
+def cpu_ticks(pid: int) -> int:
+    """CPU clock ticks used by process ``pid`` and all its descendants, live or reaped."""
+    total = 0
+    with contextlib.suppress(OSError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += cpu_ticks(int(child))
+    return total
+
+
 @contextlib.contextmanager
-def running(command: list[str], url: str, env: dict[str, str] | None = None) -> Iterator[None]:
+def running(
+    command: list[str], url: str, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen(
         command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -228,7 +254,7 @@ def running(command: list[str], url: str, env: dict[str, str] | None = None) -> 
             time.sleep(0.2)
         else:
             raise RuntimeError(f"{command[0]} did not start")
-        yield
+        yield process
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -336,6 +362,13 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--query-processes", type=int, default=2)
+    parser.add_argument(
+        "--oxigraph-allocator",
+        default="system",
+        metavar="auto|system|PATH",
+        help="allocator preloaded into oxigraph (default: as shipped); pvkg serve's own is "
+        "chosen by PVKG_ALLOCATOR (default auto)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     if shutil.which("wrk") is None or shutil.which("oxigraph") is None:
@@ -396,16 +429,21 @@ def run_all(args: argparse.Namespace, location: str, selected: list[Case]) -> li
         f"127.0.0.1:{ports['oxigraph']}",
         "--union-default-graph",
     ]
+    oxigraph_env = {**os.environ}
+    library = find(args.oxigraph_allocator)
+    if library:
+        oxigraph_env["LD_PRELOAD"] = library
     figures = []
     with (
-        running([*serve, "--port", str(ports["pvkg"])], bases["pvkg"] + "/health", env),
+        running([*serve, "--port", str(ports["pvkg"])], bases["pvkg"] + "/health", env) as p1,
         running(
             [*serve, "--port", str(ports["pvkg-nocache"])],
             bases["pvkg-nocache"] + "/health",
             nocache,
-        ),
-        running(oxigraph, bases["oxigraph"] + "/query?query=ASK%7B%7D"),
+        ) as p2,
+        running(oxigraph, bases["oxigraph"] + "/query?query=ASK%7B%7D", oxigraph_env) as p3,
     ):
+        pids = {"pvkg": p1.pid, "pvkg-nocache": p2.pid, "oxigraph": p3.pid}
         for case in selected:
             urls = {
                 "pvkg": pvkg_url(bases["pvkg"], case),
@@ -421,11 +459,14 @@ def run_all(args: argparse.Namespace, location: str, selected: list[Case]) -> li
                 raise RuntimeError(f"{case.name}: servers disagree on row counts: {counts}")
             for _ in range(args.rounds):  # targets alternate, so drift hits them alike
                 for target, url in urls.items():
+                    before = cpu_ticks(pids[target])
                     rate, p50, p99, total, errors = wrk(url, args.duration, args.connections)
-                    figures.append(Figure(case.name, target, rate, p50, p99, total, errors))
+                    used = (cpu_ticks(pids[target]) - before) * 1000 / TICKS_PER_S
+                    cpu = used / total if total else float("nan")
+                    figures.append(Figure(case.name, target, rate, p50, p99, total, errors, cpu))
                     print(
                         f"# {case.name} {target}: {rate:.0f}/s p50 {p50:.2f} ms "
-                        f"p99 {p99:.2f} ms errors {errors}",
+                        f"p99 {p99:.2f} ms errors {errors} cpu {cpu:.2f} ms/request",
                         flush=True,
                     )
     return figures
@@ -446,9 +487,9 @@ def report(selected: list[Case], figures: list[Figure]) -> None:
     by = median_runs(figures)
     print(
         "\n| query | kind (engine ms, rows) | target | req/s | p50 ms | p99 ms | errors "
-        "| × oxigraph |"
+        "| CPU ms/req | × oxigraph |"
     )
-    print("|---|---|---|---:|---:|---:|---:|---:|")
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|")
     for case in selected:
         reference = by.get((case.name, "oxigraph"))
         for target in ("pvkg", "pvkg-nocache", "oxigraph"):
@@ -463,7 +504,7 @@ def report(selected: list[Case], figures: list[Figure]) -> None:
             print(
                 f"| {case.name} | {case.kind} ({case.engine_ms:.2f}, {case.rows}) | {target} "
                 f"| {f.requests_per_s:,.0f} | {f.p50_ms:.2f} | {f.p99_ms:.2f} | {f.errors} "
-                f"| {ratio:.2f} |"
+                f"| {f.cpu_ms:.2f} | {ratio:.2f} |"
             )
 
 
