@@ -28,9 +28,9 @@ Usage::
 
 Besides throughput and latency, each run reports the CPU time all of a server's processes used
 per request (``/proc``): on 2 cores a saturated server's throughput follows it, and it varies
-less than req/s when the machine is shared. ``pvkg serve`` preloads mimalloc or jemalloc into
-its query processes when installed (:mod:`kg.allocator`; ``PVKG_ALLOCATOR=system`` turns that
-off); Oxigraph runs as shipped unless ``--oxigraph-allocator auto``.
+less than req/s when the machine is shared. ``pvkg`` runs with mimalloc or jemalloc
+preloaded when installed (:mod:`kg.allocator`; ``PVKG_ALLOCATOR=system`` turns that off);
+Oxigraph runs as shipped unless ``--oxigraph-allocator auto``.
 
 Both servers read one store read-only (several processes may). Figures go to stdout as a
 Markdown table and, with ``--json FILE``, as JSON.
@@ -366,7 +366,7 @@ def main() -> int:
         "--oxigraph-allocator",
         default="system",
         metavar="auto|system|PATH",
-        help="allocator preloaded into oxigraph (default: as shipped); pvkg serve's own is "
+        help="allocator preloaded into oxigraph (default: as shipped); pvkg's own is "
         "chosen by PVKG_ALLOCATOR (default auto)",
     )
     parser.add_argument("--json", type=Path, help="also write the figures here")

@@ -45,6 +45,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from kg.allocator import ENV_ALLOCATOR, find  # noqa: E402
+
 
 def peak_mb() -> tuple[float, float]:
     """Peak RSS in MB of this process and of its (waited-for) children."""
@@ -216,9 +218,18 @@ def child_bulk(files: list[str], store_dir: Path) -> dict[str, object]:
 
 
 def run_child(args: list[str]) -> dict[str, object]:
-    """Run this script as a child process and parse its JSON answer."""
+    """Run this script as a child process and parse its JSON answer.
+
+    The child runs with the allocator ``pvkg`` would preload (``PVKG_ALLOCATOR``, default
+    mimalloc or jemalloc when installed; :mod:`kg.allocator`), so that it measures what
+    ``pvkg load`` does; an ``LD_PRELOAD`` already set is kept.
+    """
+    env = dict(os.environ)
+    library = find(os.environ.get(ENV_ALLOCATOR, "auto"))
+    if library and not env.get("LD_PRELOAD"):
+        env["LD_PRELOAD"] = library
     done = subprocess.run(
-        [sys.executable, __file__, *args], check=True, capture_output=True, text=True
+        [sys.executable, __file__, *args], check=True, capture_output=True, text=True, env=env
     )
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 

@@ -3,20 +3,27 @@
 Errors a user can cause (:class:`kg.errors.PvkgError`) are printed as one line on stderr with
 exit status 1; usage errors exit with 2 (argparse's convention). Anything else is a bug and keeps
 its traceback.
+
+Run as a program, ``pvkg`` first executes itself again with a faster memory allocator preloaded
+when one is installed (:mod:`kg.allocator`; ``PVKG_ALLOCATOR=system`` keeps the C library's).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
 
 import cli.commands
 from kg import __version__
+from kg.allocator import ENV_ALLOCATOR, find
 from kg.errors import PvkgError
 from kg.store import ENV_STORE
+
+PRELOAD = "LD_PRELOAD"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,7 +46,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``pvkg`` with ``argv`` (default: the process arguments); return the exit status."""
+    """Run ``pvkg`` with ``argv`` (default: the process arguments); return the exit status.
+
+    Without ``argv`` (run as a program) the process may first be replaced by itself with an
+    allocator preloaded (:func:`with_allocator`).
+    """
+    try:
+        if argv is None:
+            with_allocator()
+    except PvkgError as error:
+        print(f"pvkg: error: {error}", file=sys.stderr)
+        return 1
     args = build_parser().parse_args(argv)
     try:
         status: int = args.handler(args)
@@ -52,6 +69,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     return status
+
+
+def with_allocator() -> None:
+    """Execute this program again with the allocator ``PVKG_ALLOCATOR`` chose preloaded.
+
+    Returns (and the program goes on as it is) when the choice is the C library's, when no
+    allocator is installed, or when ``LD_PRELOAD`` is already set: by the user, or by this
+    function before the program was executed again.
+
+    :raises kg.errors.InputError: if ``PVKG_ALLOCATOR`` names a library that does not exist.
+    """
+    if os.environ.get(PRELOAD):
+        return
+    library = find(os.environ.get(ENV_ALLOCATOR, "auto"))
+    if library is None:
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    command = [sys.executable, *sys.orig_argv[1:]]  # the same interpreter options and arguments
+    os.execve(sys.executable, command, {**os.environ, PRELOAD: library})  # noqa: S606 - no shell
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The allocator ``pvkg serve`` preloads into its query processes (kg.allocator)."""
+"""The memory allocator every `pvkg` process runs with (kg.allocator, cli.main.with_allocator)."""
 
 from __future__ import annotations
 
@@ -39,23 +39,17 @@ def test_a_given_path_is_used(tmp_path: Path) -> None:
     assert allocator.find(str(library)) == str(library)
 
 
-def test_preload_keeps_the_users_choice(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LD_PRELOAD", "libmine.so")
-    assert allocator.preload("auto") == "libmine.so"
-    assert os.environ["LD_PRELOAD"] == "libmine.so"
-
-
-def test_preload_system_sets_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("LD_PRELOAD", raising=False)
-    assert allocator.preload("system") is None
-    assert "LD_PRELOAD" not in os.environ
-
-
-@needs_library
-def test_preload_auto_names_an_installed_library(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("LD_PRELOAD", raising=False)
-    assert allocator.preload("auto") == INSTALLED
-    assert os.environ["LD_PRELOAD"] == INSTALLED
+def _pvkg(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``pvkg`` run as a program (``python -m cli.main``), as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "cli.main", *args],
+        cwd=REPO,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def _marked(mark: str) -> Iterator[int]:
@@ -77,6 +71,13 @@ def _maps(pid: int, library: str) -> bool:
         return False
 
 
+def _environ(pid: int) -> list[bytes]:
+    try:
+        return Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    except OSError:
+        return []
+
+
 def _cmdline(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
@@ -86,17 +87,16 @@ def _cmdline(pid: int) -> str:
 
 @needs_library
 @pytest.mark.integration
-def test_query_processes_of_pvkg_serve_run_with_it(test_store: str) -> None:
+def test_every_process_of_pvkg_serve_runs_with_it(test_store: str) -> None:
     assert INSTALLED is not None
     mark = uuid.uuid4().hex
     env = {"PVKG_TEST_MARK": mark, "PVKG_ALLOCATOR": "auto", "LD_PRELOAD": ""}
     with serve(test_store, "--workers", "1", "--query-processes", "2", env=env) as base:
         assert requests.get(base + "/health", timeout=10).status_code == 200
         pids = list(_marked(mark))
-        with_it = [p for p in pids if _maps(p, INSTALLED)]
-        # the query processes (and their fork server); not the web worker or gunicorn's arbiter
-        assert len(with_it) >= 2, (pids, with_it)
-        assert all("cli.main" not in _cmdline(p) for p in with_it)
+        # gunicorn's arbiter, the web worker, the fork server and the query processes
+        assert len(pids) >= 4, pids
+        assert all(_maps(p, INSTALLED) for p in pids), [(p, _cmdline(p)) for p in pids]
         assert any("cli.main" in _cmdline(p) for p in pids)
 
 
@@ -105,24 +105,38 @@ def test_query_processes_of_pvkg_serve_run_with_it(test_store: str) -> None:
 def test_system_allocator_preloads_nothing(test_store: str) -> None:
     assert INSTALLED is not None
     mark = uuid.uuid4().hex
-    env = {"PVKG_TEST_MARK": mark, "LD_PRELOAD": ""}
-    with serve(test_store, "--allocator", "system", env=env) as base:
+    env = {"PVKG_TEST_MARK": mark, "PVKG_ALLOCATOR": "system", "LD_PRELOAD": ""}
+    with serve(test_store, env=env) as base:
         assert requests.get(base + "/health", timeout=10).status_code == 200
         pids = list(_marked(mark))
-        assert len(pids) >= 3
+        assert len(pids) >= 4, pids
         assert not [p for p in pids if _maps(p, INSTALLED)]
 
 
-def test_serve_refuses_a_missing_allocator(test_store: str, tmp_path: Path) -> None:
+@needs_library
+def test_a_command_runs_again_with_the_library_and_keeps_its_output(test_store: str) -> None:
+    done = _pvkg("--store", test_store, "stats", env={"LD_PRELOAD": ""})
+    assert done.returncode == 0, done.stderr
+    assert "graphs" in done.stdout
+    assert done.stdout.count("dataset version") == 1  # printed once, by the second execution
+
+
+@needs_library
+@pytest.mark.integration
+def test_a_users_preload_is_left_alone(test_store: str) -> None:
+    assert INSTALLED is not None
+    mark = uuid.uuid4().hex
+    env = {"PVKG_TEST_MARK": mark, "LD_PRELOAD": "libm.so.6"}  # harmless: Python loads it anyway
+    with serve(test_store, "--workers", "1", env=env) as base:
+        assert requests.get(base + "/health", timeout=10).status_code == 200
+        pids = list(_marked(mark))
+        assert len(pids) >= 4, pids
+        assert all(b"LD_PRELOAD=libm.so.6" in _environ(p) for p in pids)
+        assert not [p for p in pids if _maps(p, INSTALLED)]
+
+
+def test_a_missing_library_in_the_environment_is_a_clear_error(tmp_path: Path) -> None:
     missing = str(tmp_path / "nothere.so")
-    done = subprocess.run(
-        [sys.executable, "-m", "cli.main", "--store", test_store, "serve", "--allocator", missing],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode != 0
-    assert "nothere.so" in done.stderr
-    assert "Traceback" not in done.stderr
+    done = _pvkg("stats", env={"PVKG_ALLOCATOR": missing, "LD_PRELOAD": ""})
+    assert done.returncode == 1
+    assert done.stderr.strip() == f"pvkg: error: $PVKG_ALLOCATOR: no such library: {missing}"

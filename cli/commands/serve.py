@@ -20,13 +20,11 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from cli.context import store_location
-from kg.allocator import preload
 from kg.catalogue import Catalogue
 from kg.errors import InputError
 from kg.store import open_store
 
 ENV_WRITE_TOKEN = "PVKG_WRITE_TOKEN"  # noqa: S105 - the variable name, not a secret
-ENV_ALLOCATOR = "PVKG_ALLOCATOR"
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -72,14 +70,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="origin allowed by CORS (repeatable; default: any)",
     )
     parser.add_argument(
-        "--allocator",
-        default=os.environ.get(ENV_ALLOCATOR, "auto"),
-        metavar="auto|system|PATH",
-        help="memory allocator of the query processes: 'auto' (mimalloc or jemalloc if "
-        "installed; pyoxigraph runs heavy queries ~15%% faster), 'system', or a library path "
-        f"(default: ${ENV_ALLOCATOR} or auto)",
-    )
-    parser.add_argument(
         "--log-level",
         default="info",
         choices=("debug", "info", "warning", "error"),
@@ -99,8 +89,6 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("must be positive", field="timeout")
     open_store(location, read_only=True).close()
     Catalogue(None if args.queries is None else Path(args.queries))
-    # before any query process exists: their fork server is started afresh and inherits it
-    allocator = preload(args.allocator)
     config: dict[str, Any] = {
         "STORE": location,
         "QUERIES": args.queries,
@@ -127,24 +115,17 @@ def run(args: argparse.Namespace) -> int:
         "preload_app": False,
         "proc_name": "pvkg-serve",
     }
-    ServeApplication(options, config, args.log_level, allocator).run()
+    ServeApplication(options, config, args.log_level).run()
     return 0
 
 
 class ServeApplication(BaseApplication):  # type: ignore[misc]
     """gunicorn running :func:`server.app.create_app` in each worker (after the fork)."""
 
-    def __init__(
-        self,
-        options: dict[str, Any],
-        config: dict[str, Any],
-        log_level: str,
-        allocator: str | None = None,
-    ) -> None:
+    def __init__(self, options: dict[str, Any], config: dict[str, Any], log_level: str) -> None:
         self.options = options
         self.app_config = config
         self.log_level = log_level
-        self.allocator = allocator
         super().__init__()
 
     def load_config(self) -> None:
@@ -161,6 +142,6 @@ class ServeApplication(BaseApplication):  # type: ignore[misc]
             format="%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s",
         )
         logging.getLogger(__name__).info(
-            "query processes allocate memory with %s", self.allocator or "the C library's malloc"
+            "allocating memory with %s", os.environ.get("LD_PRELOAD") or "the C library's malloc"
         )
         return create_app(self.app_config)
