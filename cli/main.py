@@ -54,11 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if argv is None:
             with_allocator()
-    except PvkgError as error:
-        print(f"pvkg: error: {error}", file=sys.stderr)
-        return 1
-    args = build_parser().parse_args(argv)
-    try:
+        args = build_parser().parse_args(argv)
         status: int = args.handler(args)
     except PvkgError as error:
         print(f"pvkg: error: {error}", file=sys.stderr)
