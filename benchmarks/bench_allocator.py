@@ -14,7 +14,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import ctypes.util
 import json
 import os
 import statistics
@@ -28,6 +27,7 @@ sys.path.insert(0, str(REPO))
 
 from pyoxigraph import QueryResultsFormat, Store  # noqa: E402
 
+from kg.allocator import installed  # noqa: E402
 from kg.binding import bind_values  # noqa: E402
 from kg.catalogue import Catalogue  # noqa: E402
 from kg.params import resolve_parameters  # noqa: E402
@@ -63,10 +63,8 @@ def main() -> int:
         print(json.dumps(measure(args.store, args.query, params, args.runs)))
         return 0
     libraries = {"glibc malloc": ""}
-    for name in ("mimalloc", "jemalloc"):
-        found = ctypes.util.find_library(name)
-        if found:
-            libraries[name] = found
+    for path in installed():
+        libraries[Path(path).name.removeprefix("lib").split(".")[0]] = path
     print(f"| allocator | {args.query} median ms | fastest ms |\n|---|---:|---:|")
     for label, library in libraries.items():
         done = subprocess.run(

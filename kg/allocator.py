@@ -2,10 +2,10 @@
 
 pyoxigraph (Rust, with RocksDB) allocates through the C library's ``malloc``. With glibc's, the
 heavy saved queries of a full-size FAERS store evaluate about 15 % slower than with mimalloc
-(``drug-signals``: 24.6 ms against 20.5 ms) and ``Store.bulk_load`` runs 20–40 % slower
-(BENCHMARKS.md, "Allocator"). An allocator can only be chosen when a process starts
-(``LD_PRELOAD``), so the ``pvkg`` command executes itself again with the library preloaded
-(:func:`cli.main.main`), and every process it starts inherits it.
+(``drug-signals``: 24.6 ms against 20.5 ms) and ``Store.bulk_load`` takes 1.2–1.9× as long
+(BENCHMARKS.md, "Allocator" and "With mimalloc"). An allocator can only be chosen when a process
+starts (``LD_PRELOAD``), so the ``pvkg`` command executes itself again with the library
+preloaded (``cli.main.with_allocator``), and every process it starts inherits it.
 
 Choices (``PVKG_ALLOCATOR``): ``auto`` (the default: mimalloc, else jemalloc, else the C
 library's), ``system`` (the C library's), or the path of a shared library.
@@ -13,23 +13,50 @@ library's), ``system`` (the C library's), or the path of a shared library.
 
 from __future__ import annotations
 
-import ctypes.util
 import sys
+import sysconfig
 from pathlib import Path
 
 from kg.errors import InputError
 
 ENV_ALLOCATOR = "PVKG_ALLOCATOR"
 
-CANDIDATES = ("mimalloc", "jemalloc")
-"""Libraries :func:`find` looks for with ``choice="auto"``, best first."""
+CANDIDATES = ("libmimalloc.so.2", "libjemalloc.so.2")
+"""Libraries :func:`find` looks for with ``choice="auto"``, best first (Debian packages
+``libmimalloc2.0`` and ``libjemalloc2``)."""
+
+
+def library_dirs() -> list[Path]:
+    """The dynamic loader's usual directories, multiarch ones first.
+
+    Looked through directly, since ``ctypes.util.find_library`` runs ``ldconfig`` and, for a
+    library that is not there, a compiler: ~40 ms each, paid by every ``pvkg`` command.
+    """
+    arch = sysconfig.get_config_var("MULTIARCH") or ""
+    found = []
+    for top in ("/usr/local/lib", "/usr/lib", "/lib", "/usr/lib64", "/lib64"):
+        if arch:
+            found.append(Path(top) / arch)
+        found.append(Path(top))
+    return found
+
+
+def installed() -> list[str]:
+    """Paths of the :data:`CANDIDATES` that are installed, best first."""
+    found = []
+    for name in CANDIDATES:
+        for directory in library_dirs():
+            if (directory / name).is_file():
+                found.append(str(directory / name))
+                break
+    return found
 
 
 def find(choice: str = "auto") -> str | None:
     """The allocator library ``choice`` names, or ``None`` for the C library's own.
 
     :param choice: ``auto``, ``system`` or the path of a shared library.
-    :return: a library name the dynamic loader resolves (``libmimalloc.so.2``) or a path.
+    :return: the path of the library.
     :raises InputError: if ``choice`` is a path that does not exist.
 
     >>> find("system") is None
@@ -38,11 +65,8 @@ def find(choice: str = "auto") -> str | None:
     if choice == "system" or not sys.platform.startswith("linux"):
         return None
     if choice == "auto":
-        for name in CANDIDATES:
-            found = ctypes.util.find_library(name)
-            if found:
-                return found
-        return None
+        found = installed()
+        return found[0] if found else None
     if not Path(choice).is_file():
         raise InputError(f"no such library: {choice}", path=f"${ENV_ALLOCATOR}")
     return choice

@@ -39,6 +39,21 @@ def test_a_given_path_is_used(tmp_path: Path) -> None:
     assert allocator.find(str(library)) == str(library)
 
 
+def test_auto_prefers_mimalloc_then_jemalloc(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(allocator, "library_dirs", lambda: [tmp_path / "none", tmp_path])
+    assert allocator.find("auto") is None
+    (tmp_path / "libjemalloc.so.2").write_bytes(b"")
+    assert allocator.find("auto") == str(tmp_path / "libjemalloc.so.2")
+    (tmp_path / "libmimalloc.so.2").write_bytes(b"")
+    assert allocator.find("auto") == str(tmp_path / "libmimalloc.so.2")
+    assert allocator.installed() == [
+        str(tmp_path / "libmimalloc.so.2"),
+        str(tmp_path / "libjemalloc.so.2"),
+    ]
+
+
 def _pvkg(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """``pvkg`` run as a program (``python -m cli.main``), as a user runs it."""
     return subprocess.run(
