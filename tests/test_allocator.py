@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -100,17 +101,26 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+@contextlib.contextmanager
+def _serving(test_store: str, env: dict[str, str]) -> Iterator[list[int]]:
+    """Start ``pvkg serve`` (1 web worker, 2 query processes) with ``env``; yield its process ids.
+
+    gunicorn's arbiter, the web worker, the fork server and the query processes: at least 4.
+    """
+    mark = uuid.uuid4().hex
+    marked = {"PVKG_TEST_MARK": mark, **env}
+    with serve(test_store, "--workers", "1", "--query-processes", "2", env=marked) as base:
+        assert requests.get(base + "/health", timeout=10).status_code == 200
+        pids = list(_marked(mark))
+        assert len(pids) >= 4, pids
+        yield pids
+
+
 @needs_library
 @pytest.mark.integration
 def test_every_process_of_pvkg_serve_runs_with_it(test_store: str) -> None:
     assert INSTALLED is not None
-    mark = uuid.uuid4().hex
-    env = {"PVKG_TEST_MARK": mark, "PVKG_ALLOCATOR": "auto", "LD_PRELOAD": ""}
-    with serve(test_store, "--workers", "1", "--query-processes", "2", env=env) as base:
-        assert requests.get(base + "/health", timeout=10).status_code == 200
-        pids = list(_marked(mark))
-        # gunicorn's arbiter, the web worker, the fork server and the query processes
-        assert len(pids) >= 4, pids
+    with _serving(test_store, {"PVKG_ALLOCATOR": "auto", "LD_PRELOAD": ""}) as pids:
         assert all(_maps(p, INSTALLED) for p in pids), [(p, _cmdline(p)) for p in pids]
         assert any("cli.main" in _cmdline(p) for p in pids)
 
@@ -119,12 +129,7 @@ def test_every_process_of_pvkg_serve_runs_with_it(test_store: str) -> None:
 @pytest.mark.integration
 def test_system_allocator_preloads_nothing(test_store: str) -> None:
     assert INSTALLED is not None
-    mark = uuid.uuid4().hex
-    env = {"PVKG_TEST_MARK": mark, "PVKG_ALLOCATOR": "system", "LD_PRELOAD": ""}
-    with serve(test_store, env=env) as base:
-        assert requests.get(base + "/health", timeout=10).status_code == 200
-        pids = list(_marked(mark))
-        assert len(pids) >= 4, pids
+    with _serving(test_store, {"PVKG_ALLOCATOR": "system", "LD_PRELOAD": ""}) as pids:
         assert not [p for p in pids if _maps(p, INSTALLED)]
 
 
@@ -140,12 +145,8 @@ def test_a_command_runs_again_with_the_library_and_keeps_its_output(test_store: 
 @pytest.mark.integration
 def test_a_users_preload_is_left_alone(test_store: str) -> None:
     assert INSTALLED is not None
-    mark = uuid.uuid4().hex
-    env = {"PVKG_TEST_MARK": mark, "LD_PRELOAD": "libm.so.6"}  # harmless: Python loads it anyway
-    with serve(test_store, "--workers", "1", env=env) as base:
-        assert requests.get(base + "/health", timeout=10).status_code == 200
-        pids = list(_marked(mark))
-        assert len(pids) >= 4, pids
+    # libm: harmless, Python loads it anyway
+    with _serving(test_store, {"LD_PRELOAD": "libm.so.6"}) as pids:
         assert all(b"LD_PRELOAD=libm.so.6" in _environ(p) for p in pids)
         assert not [p for p in pids if _maps(p, INSTALLED)]
 
