@@ -31,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pvkg",
         description="Pharmacovigilance knowledge graph: build, load, query and serve it.",
+        epilog=f"${ENV_ALLOCATOR}: memory allocator of every pvkg process — 'auto' (default: "
+        "mimalloc or jemalloc when installed, preloaded; pyoxigraph runs faster with them), "
+        "'system' (the C library's), or the path of a shared library.",
     )
     parser.add_argument("--version", action="version", version=f"pvkg {__version__}")
     parser.add_argument(
