@@ -60,7 +60,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from kg.allocator import find  # noqa: E402
+from proctree import stat_fields, tree  # noqa: E402
+
+from kg.allocator import environment  # noqa: E402
 from kg.binding import bind_values  # noqa: E402
 from kg.catalogue import Catalogue, SavedQuery  # noqa: E402
 from kg.errors import ParameterError  # noqa: E402
@@ -228,14 +230,8 @@ def _timed(
 
 def cpu_ticks(pid: int) -> int:
     """CPU clock ticks used by process ``pid`` and all its descendants, live or reaped."""
-    total = 0
-    with contextlib.suppress(OSError):
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            for child in (task / "children").read_text().split():
-                total += cpu_ticks(int(child))
-    return total
+    # utime stime cutime cstime
+    return sum(sum(int(f) for f in stat_fields(p)[11:15]) for p in tree(pid))
 
 
 @contextlib.contextmanager
@@ -429,10 +425,7 @@ def run_all(args: argparse.Namespace, location: str, selected: list[Case]) -> li
         f"127.0.0.1:{ports['oxigraph']}",
         "--union-default-graph",
     ]
-    oxigraph_env = {**os.environ}
-    library = find(args.oxigraph_allocator)
-    if library:
-        oxigraph_env["LD_PRELOAD"] = library
+    oxigraph_env = environment(args.oxigraph_allocator)
     figures = []
     with (
         running([*serve, "--port", str(ports["pvkg"])], bases["pvkg"] + "/health", env) as p1,

@@ -27,6 +27,7 @@ versions can be compared on the same input and their staged files' checksums com
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -45,7 +46,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from kg.allocator import ENV_ALLOCATOR, find  # noqa: E402
+from proctree import tree  # noqa: E402
+
+from kg.allocator import environment  # noqa: E402
 
 
 def peak_mb() -> tuple[float, float]:
@@ -58,15 +61,10 @@ def peak_mb() -> tuple[float, float]:
 def tree_rss_mb(pid: int) -> float:
     """Resident memory in MB of process ``pid`` and all its descendants, right now."""
     page = os.sysconf("SC_PAGE_SIZE")
-    total, pending = 0, [pid]
-    while pending:
-        current = pending.pop()
-        try:
+    total = 0
+    for current in tree(pid):
+        with contextlib.suppress(OSError, IndexError, ValueError):  # it ended meanwhile
             total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * page
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pending += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, ValueError):
-            continue  # the process ended meanwhile
     return total / (1 << 20)
 
 
@@ -224,12 +222,12 @@ def run_child(args: list[str]) -> dict[str, object]:
     mimalloc or jemalloc when installed; :mod:`kg.allocator`), so that it measures what
     ``pvkg load`` does; an ``LD_PRELOAD`` already set is kept.
     """
-    env = dict(os.environ)
-    library = find(os.environ.get(ENV_ALLOCATOR, "auto"))
-    if library and not env.get("LD_PRELOAD"):
-        env["LD_PRELOAD"] = library
     done = subprocess.run(
-        [sys.executable, __file__, *args], check=True, capture_output=True, text=True, env=env
+        [sys.executable, __file__, *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=environment(),
     )
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 

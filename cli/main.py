@@ -19,11 +19,9 @@ from collections.abc import Sequence
 
 import cli.commands
 from kg import __version__
-from kg.allocator import ENV_ALLOCATOR, find
+from kg.allocator import ENV_ALLOCATOR, PRELOAD, environment
 from kg.errors import PvkgError
 from kg.store import ENV_STORE
-
-PRELOAD = "LD_PRELOAD"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,15 +77,13 @@ def with_allocator() -> None:
 
     :raises kg.errors.InputError: if ``PVKG_ALLOCATOR`` names a library that does not exist.
     """
-    if os.environ.get(PRELOAD):
-        return
-    library = find(os.environ.get(ENV_ALLOCATOR, "auto"))
-    if library is None:
+    env = environment()
+    if env.get(PRELOAD) == os.environ.get(PRELOAD):
         return
     sys.stdout.flush()
     sys.stderr.flush()
     command = [sys.executable, *sys.orig_argv[1:]]  # the same interpreter options and arguments
-    os.execve(sys.executable, command, {**os.environ, PRELOAD: library})  # noqa: S606 - no shell
+    os.execve(sys.executable, command, env)  # noqa: S606 - no shell
 
 
 if __name__ == "__main__":

@@ -13,13 +13,16 @@ library's), ``system`` (the C library's), or the path of a shared library.
 
 from __future__ import annotations
 
+import os
 import sys
 import sysconfig
+from collections.abc import Mapping
 from pathlib import Path
 
 from kg.errors import InputError
 
 ENV_ALLOCATOR = "PVKG_ALLOCATOR"
+PRELOAD = "LD_PRELOAD"
 
 CANDIDATES = ("libmimalloc.so.2", "libjemalloc.so.2")
 """Libraries :func:`find` looks for with ``choice="auto"``, best first (Debian packages
@@ -70,3 +73,18 @@ def find(choice: str = "auto") -> str | None:
     if not Path(choice).is_file():
         raise InputError(f"no such library: {choice}", path=f"${ENV_ALLOCATOR}")
     return choice
+
+
+def environment(choice: str | None = None, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """``base`` (default: this process's environment) with the allocator preloaded.
+
+    :param choice: see :func:`find`; ``None`` reads ``PVKG_ALLOCATOR`` (default ``auto``).
+    :return: a copy of ``base``; ``LD_PRELOAD`` is set to the library unless ``base`` already
+        sets it (the user's choice) or the choice is the C library's.
+    :raises InputError: see :func:`find`.
+    """
+    env = dict(os.environ if base is None else base)
+    library = find(env.get(ENV_ALLOCATOR, "auto") if choice is None else choice)
+    if library is not None and not env.get(PRELOAD):
+        env[PRELOAD] = library
+    return env
