@@ -55,6 +55,21 @@ def test_auto_prefers_mimalloc_then_jemalloc(
     ]
 
 
+def test_environment_preloads_unless_the_user_did(tmp_path: Path) -> None:
+    library = tmp_path / "libfake.so"
+    library.write_bytes(b"")
+    assert allocator.environment("system", {"A": "1"}) == {"A": "1"}
+    assert allocator.environment(str(library), {"A": "1"}) == {
+        "A": "1",
+        "LD_PRELOAD": str(library),
+    }
+    assert allocator.environment(str(library), {"LD_PRELOAD": "mine.so"}) == {
+        "LD_PRELOAD": "mine.so"
+    }
+    chosen = {"PVKG_ALLOCATOR": str(library)}  # no choice given: the environment's
+    assert allocator.environment(None, chosen)["LD_PRELOAD"] == str(library)
+
+
 def _pvkg(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """``pvkg`` run as a program (``python -m cli.main``), as a user runs it."""
     return subprocess.run(
