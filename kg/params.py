@@ -2,7 +2,10 @@
 
 Entity parameters (``drug``, ``condition``, ``drug-class``, ``entity``) accept a label
 (``psoriasis``), a CURIE (``mesh:D011565``) or an IRI (``<https://…>`` or ``https://…``). A MeSH
-IRI resolves to the pvkg entity linked to it by ``skos:exactMatch``. Literal parameters are
+IRI resolves to the pvkg entity linked to it by ``skos:exactMatch``. Once ``pvkg link`` has
+run, every entity found stands for its concept (``pv:concept``, ADR 0012): a value naming the
+FAERS spelling, the curated entity or the MeSH record of one concept resolves to that concept,
+and is ambiguous only when it names several concepts. Literal parameters are
 parsed and range-checked. Every failure is a :class:`~kg.errors.ParameterError` naming the
 parameter; nothing the user typed ever reaches the query text.
 """
@@ -35,22 +38,33 @@ _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
 _IRI_LIKE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
-_BY_LINK = """
-SELECT DISTINCT ?e WHERE {
-  ?e <http://www.w3.org/2004/02/skos/core#exactMatch>? ?target .
-  %s
-} ORDER BY ?e LIMIT 5
+_TO_CONCEPT = """
+  OPTIONAL { ?x <https://w3id.org/pvkg/ontology#concept> ?concept }
+  BIND(COALESCE(?concept, ?x) AS ?e)
 """
-_BY_LABEL = """
+"""An entity found stands for its concept (``pv:concept``, written by ``pvkg link``; ADR 0012)."""
+_BY_LINK = (
+    """
 SELECT DISTINCT ?e WHERE {
-  ?e <http://www.w3.org/2000/01/rdf-schema#label>
+  ?x <http://www.w3.org/2004/02/skos/core#exactMatch>? ?target .
+  %s"""
+    + _TO_CONCEPT
+    + """} ORDER BY ?e LIMIT 5
+"""
+)
+_BY_LABEL = (
+    """
+SELECT DISTINCT ?e WHERE {
+  ?x <http://www.w3.org/2000/01/rdf-schema#label>
      |<http://www.w3.org/2004/02/skos/core#altLabel> ?l .
   FILTER(LCASE(STR(?l)) = ?text)
-  %s
-} ORDER BY ?e LIMIT 5
+  %s"""
+    + _TO_CONCEPT
+    + """} ORDER BY ?e LIMIT 5
 """
-_OF_CLASS = "?e a ?class ."
-_ANY_ENTITY = "FILTER(STRSTARTS(STR(?e), ?base))"
+)
+_OF_CLASS = "?x a ?class ."
+_ANY_ENTITY = "FILTER(STRSTARTS(STR(?x), ?base))"
 """For ``entity`` parameters: any pvkg entity, not the MeSH records pvkg entities link to."""
 
 
@@ -117,8 +131,9 @@ def _entity(store: GraphStore, param: Parameter, text: str) -> NamedNode:
     else:
         if cls is not None and param.type != "entity":
             direct = entity_iri(param.type, text) if _has_key(text) else None
-            if direct is not None and _match(store, _BY_LINK, cls, {"target": direct}):
-                return direct
+            named = _match(store, _BY_LINK, cls, {"target": direct}) if direct else []
+            if len(named) == 1:
+                return named[0]
         found = _match(store, _BY_LABEL, cls, {"text": Literal(text.lower())})
         if not found:
             raise ParameterError(param.name, f"no {kind} is labelled {text!r}")

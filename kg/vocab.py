@@ -145,6 +145,7 @@ patientCount: Final = PV["patientCount"]
 meshTreeNumber: Final = PV["meshTreeNumber"]
 hasAncestor: Final = PV["hasAncestor"]
 memberOfClass: Final = PV["memberOfClass"]
+concept: Final = PV["concept"]
 
 # --- individuals: drug roles -----------------------------------------------------------------
 RolePrimarySuspect: Final = PV["RolePrimarySuspect"]

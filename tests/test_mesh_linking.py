@@ -245,7 +245,13 @@ def test_saved_queries_use_the_closure(after_link: EmbeddedStore) -> None:
     assert isinstance(narrower, QuerySolutions)
     names = [row["narrower"].value.rsplit("/", 1)[1] for row in narrower]
     assert names[0] == "psoriasis"
-    assert set(names) == {"psoriasis", "psoriatic-arthropathy", "paradoxical-psoriasis"}
+    # arthritis-psoriatic: the concept of FAERS's "Psoriatic arthropathy" (ADR 0012)
+    assert set(names) == {
+        "psoriasis",
+        "psoriatic-arthropathy",
+        "arthritis-psoriatic",
+        "paradoxical-psoriasis",
+    }
 
     both = run_saved(after_link, catalogue.get("drug-class-treating-and-inducing"), {})
     assert isinstance(both, QuerySolutions)

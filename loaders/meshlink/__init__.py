@@ -4,7 +4,8 @@
 labels, matches them against the names and entry terms of the ``mesh`` graph
 (:mod:`.matcher`, curated :mod:`.overrides` first), and replaces the derived graph
 ``pvgraph:mesh-links`` with the links, their justification and confidence, the condition
-hierarchy closure and drug-class membership (:mod:`.links_graph`). :func:`write_links` does the
+hierarchy closure and drug-class membership (:mod:`.links_graph`), and one concept per drug and
+condition (:mod:`.concepts`, ADR 0012). :func:`write_links` does the
 same for links from elsewhere (an SSSOM file, :mod:`.sssom`). See
 ``docs/decisions/0006-mesh-linking.md``.
 """
@@ -21,6 +22,7 @@ from kg.staging import StagedGraph
 from kg.store import GraphStore, Provenance
 from loaders.meshlink import terms
 from loaders.meshlink.cache import lexicon_for
+from loaders.meshlink.concepts import concept_triples
 from loaders.meshlink.entities import LINKS_GRAPH, Entities, read_entities
 from loaders.meshlink.lexicon import MESH_GRAPH, Lexicon
 from loaders.meshlink.links_graph import LinksGraph
@@ -151,7 +153,9 @@ def write_links(
     chosen = sorted(set(links), key=lambda x: (x.subject.value, x.object.value))
     graph = LinksGraph(mesh, found.kinds, additions, found.drug_classes)
     with StagedGraph() as staged:
-        staged.extend(graph.triples(chosen, found.curated, found.broader))
+        written = list(graph.triples(chosen, found.curated, found.broader))
+        staged.extend(written)
+        staged.extend(concept_triples(found.kinds, found.curated, mesh.labels, written))
         path = staged.finish()
         provenance = Provenance(
             source="mesh-links",
