@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 
-from loaders.faers.loader import STATISTICS_GRAPH, load, load_quarters, quarter_graph
+from loaders.faers.history import history_graph
+from loaders.faers.loader import STATISTICS_GRAPH, load, load_quarters, quarter_graph, unload
+from loaders.faers.statuses import dedup_graph
 
 SOURCE_NAME = "faers"
 
@@ -18,14 +20,17 @@ __all__ = [
     "SOURCE_NAME",
     "STATISTICS_GRAPH",
     "add_arguments",
+    "dedup_graph",
+    "history_graph",
     "load",
     "load_quarters",
     "quarter_graph",
+    "unload",
 ]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the FAERS loader's options: ``--rejects`` and ``--roles``."""
+    """Add the FAERS loader's options: ``--rejects``, ``--roles`` and ``--casebase``."""
     parser.add_argument(
         "--rejects",
         metavar="FILE",
@@ -36,4 +41,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="PS,SS",
         metavar="CODES",
         help="drug roles counted as exposure in the statistics (default: PS,SS)",
+    )
+    parser.add_argument(
+        "--casebase",
+        metavar="DIR",
+        help="the case base directory (default: $PVKG_CASEBASE, else <store>/casebase for a "
+        "store directory, else one per server URL under ~/.local/share/pvkg/casebase)",
     )

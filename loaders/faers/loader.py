@@ -1,8 +1,11 @@
 """Loading FAERS quarters into a store: map, deduplicate, compute statistics, then swap graphs.
 
 Everything is read, mapped and computed before the store is touched: each quarter is staged
-as a complete N-Triples file, the statistics over all quarters (those given plus those
-already loaded) are staged too, and only then are the graphs replaced. Bad input therefore
+as a complete N-Triples file and its per-report facts are written to the on-disk case base
+(:mod:`loaders.faers.casestore`); the derived graphs over all quarters (statistics, history,
+deduplication: :mod:`loaders.faers.derive`) are computed from the case base with DuckDB and
+staged too, and only then are the graphs replaced. No quarter already in the store is read
+again, so adding a quarter costs about the same however many are loaded (ADR 0010). Bad input
 leaves the store as it was; rows that cannot be read are listed in a rejects file instead.
 """
 
@@ -10,6 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
+import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -21,11 +26,13 @@ from kg import vocab
 from kg.errors import InputError
 from kg.iris import graph_iri
 from kg.staging import StagedGraph
-from kg.store import GraphStore, LoadSummary, Provenance
+from kg.store import GraphInfo, GraphStore, LoadSummary, Provenance
 from loaders.faers.casebase import CaseBase, read_casebase
-from loaders.faers.dedup import Dedup, deduplicate
+from loaders.faers.casestore import CaseStore, connect, quarter_dir_name
+from loaders.faers.derive import Derived, Deriver, QuarterInput, Steps, derive
+from loaders.faers.history import history_graph, inputs_name
 from loaders.faers.mapping import QuarterCounts, QuarterMapper
-from loaders.faers.signals import SignalCounts, write_statistics
+from loaders.faers.statuses import dedup_graph
 from loaders.faers.tables import QuarterFiles, Rejects, discover
 
 LOADER = "loaders.faers 0.1.0"
@@ -62,7 +69,8 @@ class StagedQuarter:
     files: QuarterFiles
     staged: StagedGraph
     counts: QuarterCounts
-    base: CaseBase
+    deleted_listed: int
+    input: QuarterInput
 
     @property
     def graph(self) -> NamedNode:
@@ -70,23 +78,71 @@ class StagedQuarter:
         return quarter_graph(self.files.key)
 
 
-def _loaded_quarters(store: GraphStore, exclude: set[str]) -> list[NamedNode]:
-    prefix = quarter_graph("2000q1").value.rsplit("/", 1)[0] + "/"
-    return [
-        info.graph
-        for info in store.graphs()
-        if info.graph.value.startswith(prefix) and info.graph.value not in exclude
-    ]
+def case_store(store: GraphStore, given: Path | None = None) -> CaseStore:
+    """The case base of ``store``: ``given``, else ``$PVKG_CASEBASE``, else ``<store>/casebase``
+    for an embedded store, else a directory per server URL under the user's data directory."""
+    if given is not None:
+        return CaseStore(given)
+    if os.environ.get("PVKG_CASEBASE"):
+        return CaseStore(Path(os.environ["PVKG_CASEBASE"]))
+    if not store.location.startswith(("http://", "https://")):
+        return CaseStore(Path(store.location) / "casebase")
+    data = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    digest = hashlib.sha256(store.location.encode()).hexdigest()[:16]
+    return CaseStore(data / "pvkg" / "casebase" / digest)
 
 
 def _stage_quarter(
-    files: QuarterFiles, rejects: Rejects, roles: tuple[str, ...], workdir: Path | None
+    files: QuarterFiles,
+    rejects: Rejects,
+    roles: tuple[str, ...],
+    workdir: Path | None,
+    cases: CaseStore,
+    steps: Steps,
 ) -> StagedQuarter:
+    """Map one quarter to a staged graph and write its case base directory."""
     staged = StagedGraph(workdir)
-    mapper = QuarterMapper(files, staged.write_lines, rejects, frozenset(roles))
-    base = mapper.run()
-    staged.finish()
-    return StagedQuarter(files, staged, mapper.counts, base)
+    with steps.time("map"):
+        mapper = QuarterMapper(files, staged.write_lines, rejects, frozenset(roles))
+        base = mapper.run()
+        staged.finish()
+    with steps.time("case base"):
+        name = quarter_dir_name(files.key, staged.checksum(), roles)
+        folder = cases.write(name, files.key, base)
+    deleted = len(base.deleted)
+    del base
+    mapper.base = CaseBase()
+    return StagedQuarter(
+        files, staged, mapper.counts, deleted, QuarterInput(files.key, name, folder)
+    )
+
+
+def _quarter_key(graph: NamedNode) -> str | None:
+    prefix = quarter_graph("2000q1").value[: -len("2000q1")]
+    value = graph.value
+    return value.removeprefix(prefix) if value.startswith(prefix) else None
+
+
+def _loaded(recorded: dict[str, GraphInfo]) -> dict[str, GraphInfo]:
+    """The recorded quarter graphs by quarter key."""
+    found = {}
+    for info in recorded.values():
+        key = _quarter_key(info.graph)
+        if key is not None:
+            found[key] = info
+    return found
+
+
+def _existing_input(
+    store: GraphStore, cases: CaseStore, key: str, info: GraphInfo, roles: tuple[str, ...]
+) -> QuarterInput:
+    """The case base directory of a quarter already in the store; read back from the store
+    once when missing (a store loaded before the case base existed, or with other roles)."""
+    name = quarter_dir_name(key, info.checksum, roles)
+    if not cases.has(name):
+        counted = [vocab.FAERS_ROLE_CODES[r] for r in roles]
+        cases.write(name, key, read_casebase(store, [info.graph], counted))
+    return QuarterInput(key, name, cases.path(name))
 
 
 def _rejects_path(store: GraphStore, keys: list[str], given: Path | None) -> Path:
@@ -109,14 +165,15 @@ def _quarter_notes(q: StagedQuarter) -> str:
     absent = f"; absent tables: {', '.join(missing)}" if missing else ""
     return (
         f"{q.files.key}: {rows['DEMO']} reports, DRUG {rows['DRUG']} rows ({roles}), "
-        f"{tables}, {len(q.base.deleted)} deleted caseids listed{absent}"
+        f"{tables}, {q.deleted_listed} deleted caseids listed{absent}"
     )
 
 
-def _totals_note(dedup: Dedup, signals: SignalCounts) -> tuple[str, str]:
+def _totals_note(derived: Derived) -> tuple[str, str]:
+    signals = derived.counts
     return (
-        f"deduplicated: {dedup.cases} cases (current reports), {len(dedup.superseded)} "
-        f"superseded, {len(dedup.deleted)} deleted",
+        f"deduplicated: {derived.cases} cases (current reports), {derived.superseded} "
+        f"superseded, {derived.deleted} deleted",
         f"statistics: {signals.reports_counted} reports counted, {signals.reaction_pairs} "
         f"drug-reaction pairs, {signals.signals} Evans signals, {signals.indication_pairs} "
         "drug-indication pairs",
@@ -140,54 +197,75 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-@dataclass
-class Staging:
-    """Everything a FAERS load writes, staged: the quarters, the statistics and their notes."""
-
-    quarters: list[StagedQuarter]
-    statistics: StagedGraph
-    others: list[NamedNode]
-    """Quarter graphs already in the store that the statistics also cover."""
-    notes: tuple[str, str]
-    quarter_notes: list[str]
-    reports: int
-
-
-def stage(
+def _derive(
     store: GraphStore,
-    found: list[QuarterFiles],
-    problems: Rejects,
+    cases: CaseStore,
+    inputs: list[QuarterInput],
+    changed: list[Path],
     counted: tuple[str, ...],
     workdir: Path | None,
     stack: contextlib.ExitStack,
-) -> Staging:
-    """Map the quarters and compute the statistics over them and those in ``store``.
-
-    Only reads ``store``. The staged files are removed when ``stack`` closes; the case base is
-    released before the statistics are sorted (``sort`` runs in a child process with its own
-    buffer) and the store swaps that follow.
-    """
+    steps: Steps,
+) -> Derived:
+    """Stage the derived graphs over ``inputs`` (only reads the store's graph list)."""
+    recorded = {info.graph.value: info for info in store.graphs()}
+    con = connect(cases.root / "scratch")
+    stack.callback(con.close)
+    deriver = Deriver(con, cases, inputs, recorded, workdir, stack, steps)
     with collector_paused():
-        quarters = []
-        for files in found:
-            quarter = _stage_quarter(files, problems, counted, workdir)
-            stack.enter_context(quarter.staged)
-            quarters.append(quarter)
-        others = _loaded_quarters(store, {q.graph.value for q in quarters})
-        base = read_casebase(store, others, [vocab.FAERS_ROLE_CODES[r] for r in counted])
-        for quarter in quarters:
-            base.merge(quarter.base)
-        dedup = deduplicate(base)
-        stats = stack.enter_context(StagedGraph(workdir))
-        signal_counts = write_statistics(base, dedup, counted, stats.write_lines)
-        totals = _totals_note(dedup, signal_counts)
-        notes = [_quarter_notes(q) for q in quarters]
-        reports = len(base.reports)
-        del base, dedup
-        for quarter in quarters:
-            quarter.base = CaseBase()
-    stats.finish()  # GNU sort, in a child process: after the case base is gone, not beside it
-    return Staging(quarters, stats, others, totals, notes, reports)
+        return derive(deriver, counted, changed)
+
+
+def _swap_derived(
+    store: GraphStore, derived: Derived, inputs: list[QuarterInput], steps: Steps
+) -> int:
+    """Swap the staged derived graphs in, the statistics graph last; return its triples."""
+    with steps.time("swap"):
+        for item in derived.graphs:
+            provenance = Provenance(
+                source="faers",
+                files=item.inputs,
+                checksum=item.staged.checksum(),
+                loader=LOADER,
+                title=item.title,
+                derived_from=tuple(quarter_graph(q.key) for q in inputs),
+            )
+            store.replace_graph(item.graph, item.staged.path, provenance, optimize=False)
+        provenance = Provenance(
+            source="faers",
+            files=tuple(q.name for q in inputs),
+            checksum=derived.statistics.checksum(),
+            loader=LOADER,
+            title="FAERS disproportionality statistics",
+            derived_from=tuple(quarter_graph(q.key) for q in inputs),
+        )
+        count = store.replace_graph(
+            STATISTICS_GRAPH, derived.statistics.path, provenance, optimize=False
+        )
+    with steps.time("optimize"):
+        store.optimize()
+    return count
+
+
+def _collect(cases: CaseStore, inputs: list[QuarterInput]) -> None:
+    """Remove case base directories and cached tables the store no longer names."""
+    cases.collect(q.name for q in inputs)
+    cases.collect_history(
+        inputs_name(q.key, [i.name for i in inputs if i.key <= q.key]) for q in inputs
+    )
+
+
+def _statistics_summary(
+    derived: Derived, count: int, problems: Rejects, rejects_file: Path | None, steps: Steps
+) -> LoadSummary:
+    return LoadSummary(
+        graph=STATISTICS_GRAPH,
+        triples=count,
+        records=derived.cases + derived.superseded + derived.deleted,
+        rejects=len(problems),
+        rejects_file=rejects_file,
+        notes=(*_totals_note(derived), steps.note()),
+    )
 
 
 def load_quarters(
@@ -197,8 +275,9 @@ def load_quarters(
     rejects: Path | None = None,
     roles: str | Sequence[str] | None = None,
     workdir: Path | None = None,
+    casebase: Path | None = None,
 ) -> list[LoadSummary]:
-    """Load every quarter found at ``path`` and recompute the statistics graph.
+    """Load every quarter found at ``path`` and recompute the derived graphs.
 
     :param store: where to load.
     :param path: a quarter directory or zip, or a directory of them (see
@@ -206,6 +285,7 @@ def load_quarters(
     :param rejects: where to list unreadable rows (default: ``<store>/rejects/…``).
     :param roles: drug roles counted as exposure (default ``PS,SS``).
     :param workdir: where staged files go (default: the system temporary directory).
+    :param casebase: the case base directory (default: see :func:`case_store`).
     :return: one summary per quarter, then the statistics graph's.
     :raises InputError: if ``path`` is not a FAERS quarter or a table is unreadable; the store
         is then unchanged.
@@ -213,59 +293,95 @@ def load_quarters(
     counted = parse_roles(roles)
     found = discover(path)
     problems = Rejects()
+    steps = Steps()
+    cases = case_store(store, casebase)
     with contextlib.ExitStack() as stack:
-        staged = stage(store, found, problems, counted, workdir, stack)
-        quarters, stats = staged.quarters, staged.statistics
+        quarters = []
+        with collector_paused():
+            for files in found:
+                quarter = _stage_quarter(files, problems, counted, workdir, cases, steps)
+                stack.enter_context(quarter.staged)
+                quarters.append(quarter)
+        inputs = [q.input for q in quarters]
+        changed = [q.input.folder for q in quarters]
+        with steps.time("case base"):
+            for key, info in _loaded({i.graph.value: i for i in store.graphs()}).items():
+                old = _existing_input(store, cases, key, info, counted)
+                if key in {q.files.key for q in quarters}:
+                    changed.append(old.folder)  # replaced: its cases may change status
+                else:
+                    inputs.append(old)
+        derived = _derive(store, cases, inputs, changed, counted, workdir, stack, steps)
         rejects_file = None
         if problems:
             rejects_file = _rejects_path(store, [q.files.key for q in quarters], rejects)
             problems.write(rejects_file)
         summaries = []
-        for quarter, quarter_note in zip(quarters, staged.quarter_notes, strict=True):
-            provenance = Provenance(
-                source="faers",
-                files=quarter.files.names,
-                checksum=quarter.staged.checksum(),
-                loader=LOADER,
-                title=f"FAERS quarterly extract {quarter.files.key.upper()}",
-            )
-            count = store.replace_graph(
-                quarter.graph, quarter.staged.path, provenance, optimize=False
-            )
-            mine = sum(1 for entry in problems.entries if entry[0] in quarter.files.names)
-            summaries.append(
-                LoadSummary(
-                    graph=quarter.graph,
-                    triples=count,
-                    records=quarter.counts.rows["DEMO"],
-                    rejects=mine,
-                    rejects_file=rejects_file if mine else None,
-                    notes=(quarter_note,),
-                )
-            )
-        derived = tuple(
-            sorted([*staged.others, *(q.graph for q in quarters)], key=lambda g: g.value)
-        )
-        provenance = Provenance(
-            source="faers",
-            files=(),
-            checksum=stats.checksum(),
-            loader=LOADER,
-            title="FAERS deduplication and disproportionality statistics",
-            derived_from=derived,
-        )
-        count = store.replace_graph(STATISTICS_GRAPH, stats.path, provenance)
-        summaries.append(
-            LoadSummary(
-                graph=STATISTICS_GRAPH,
-                triples=count,
-                records=staged.reports,
-                rejects=len(problems),
-                rejects_file=rejects_file,
-                notes=staged.notes,
-            )
-        )
+        with steps.time("swap"):
+            for quarter in quarters:
+                summaries.append(_swap_quarter(store, quarter, problems, rejects_file))
+        count = _swap_derived(store, derived, inputs, steps)
+        _collect(cases, inputs)
+        summaries.append(_statistics_summary(derived, count, problems, rejects_file, steps))
     return summaries
+
+
+def _swap_quarter(
+    store: GraphStore, quarter: StagedQuarter, problems: Rejects, rejects_file: Path | None
+) -> LoadSummary:
+    provenance = Provenance(
+        source="faers",
+        files=quarter.files.names,
+        checksum=quarter.staged.checksum(),
+        loader=LOADER,
+        title=f"FAERS quarterly extract {quarter.files.key.upper()}",
+    )
+    count = store.replace_graph(quarter.graph, quarter.staged.path, provenance, optimize=False)
+    mine = sum(1 for entry in problems.entries if entry[0] in quarter.files.names)
+    return LoadSummary(
+        graph=quarter.graph,
+        triples=count,
+        records=quarter.counts.rows["DEMO"],
+        rejects=mine,
+        rejects_file=rejects_file if mine else None,
+        notes=(_quarter_notes(quarter),),
+    )
+
+
+def unload(
+    store: GraphStore,
+    key: str,
+    *,
+    roles: str | Sequence[str] | None = None,
+    workdir: Path | None = None,
+    casebase: Path | None = None,
+) -> LoadSummary:
+    """Remove quarter ``key`` (``2024q1``) and recompute the derived graphs without it.
+
+    :raises InputError: if no such quarter is loaded; the store is then unchanged.
+    """
+    counted = parse_roles(roles)
+    steps = Steps()
+    cases = case_store(store, casebase)
+    loaded = _loaded({i.graph.value: i for i in store.graphs()})
+    wanted = key.strip().lower()
+    if wanted not in loaded:
+        known = ", ".join(sorted(loaded)) or "none"
+        raise InputError(
+            f"no FAERS quarter {key!r} is loaded (loaded: {known})", entry=key, field="quarter"
+        )
+    with contextlib.ExitStack() as stack:
+        with steps.time("case base"):
+            inputs = [_existing_input(store, cases, k, info, counted) for k, info in loaded.items()]
+        gone = next(q for q in inputs if q.key == wanted)
+        inputs.remove(gone)
+        derived = _derive(store, cases, inputs, [gone.folder], counted, workdir, stack, steps)
+        with steps.time("swap"):
+            for graph in (quarter_graph(wanted), dedup_graph(wanted), history_graph(wanted)):
+                store.drop_graph(graph)
+        count = _swap_derived(store, derived, inputs, steps)
+        _collect(cases, inputs)
+        return _statistics_summary(derived, count, Rejects(), None, steps)
 
 
 def load(store: GraphStore, path: Path, **options: object) -> LoadSummary:
@@ -277,12 +393,14 @@ def load(store: GraphStore, path: Path, **options: object) -> LoadSummary:
     rejects = options.get("rejects")
     roles = options.get("roles")
     workdir = options.get("workdir")
+    casebase = options.get("casebase")
     summaries = load_quarters(
         store,
         Path(path),
         rejects=Path(str(rejects)) if rejects else None,
         roles=str(roles) if roles else None,
         workdir=Path(str(workdir)) if workdir else None,
+        casebase=Path(str(casebase)) if casebase else None,
     )
     stats = summaries[-1]
     quarters = summaries[:-1]

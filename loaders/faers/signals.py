@@ -1,19 +1,22 @@
-"""The FAERS statistics graph: deduplication flags, drug–reaction statistics, indication counts.
+"""The FAERS statistics graph: drug–reaction statistics, indication counts, their definition.
 
 Computed over every loaded quarter (``pvgraph:faers-statistics``) and rebuilt whenever a quarter
-is added or replaced. Its content:
+is added, replaced or removed, from the counts of :mod:`loaders.faers.counting`. Its content:
 
 * the definition node ``pvid:faers/statistics/definition`` (a ``pv:StatisticsDefinition``):
-  what was counted, the roles counted as exposure, N;
-* every report: ``pv:dedupStatus`` ``pv:CurrentReport`` / ``pv:SupersededReport`` /
-  ``pv:DeletedReport``, and ``pv:supersededBy`` its case's current report;
+  what was counted, the roles counted as exposure, N, and the fitted EBGM prior;
 * every (drug, reaction term) pair seen together in a counted report:
   ``pvid:association/induces/<drug>/<term>/faers``, a ``pv:DisproportionalityStatistics``
-  with a, b, c, d, PRR, ROR (with 95% CIs), χ², IC, IC025 and the Evans flag
-  (:mod:`loaders.faers.statistics`); for flagged pairs also ``<drug> pv:faersSignal <node>``
-  and ``<term> pv:faersSignal <node>``, so a drug's or a term's signals are one lookup away;
+  with a, b, c, d, PRR, ROR (with 95% CIs), χ², IC, IC025, EBGM with EB05 and EB95, the Evans
+  flag (:mod:`loaders.faers.statistics`, :mod:`loaders.faers.ebgm`) and, for a pair flagged
+  in some quarter, ``pv:firstSignalQuarter``; for flagged pairs also
+  ``<drug> pv:faersSignal <node>`` and ``<term> pv:faersSignal <node>``, so a drug's or a
+  term's signals are one lookup away;
 * every (drug, indication) pair: ``pvid:association/treats/<drug>/<term>/faers``, a
   ``pv:IndicationReportCount`` with ``pv:reportCount``.
+
+Deduplication flags of the reports are in one graph per quarter (:mod:`loaders.faers.statuses`),
+the statistics of earlier quarters in the history graphs (:mod:`loaders.faers.history`).
 
 Counting unit: deduplicated reports (current version of each case, deleted cases left out).
 The reaction statistics count reports with at least one drug in a counted role and at least
@@ -22,17 +25,19 @@ one reaction term; the indication counts count current reports, drugs in any rol
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import islice
+
+import numpy as np
+import numpy.typing as npt
 
 from kg import vocab
 from kg.namespaces import PREFIXES, RDF, RDFS
 from loaders.faers import terms
-from loaders.faers.casebase import CaseBase
-from loaders.faers.dedup import Dedup
-from loaders.faers.statistics import TwoByTwo, compute
+from loaders.faers.counting import IndicationCounts, ReactionTables
+from loaders.faers.ebgm import Prior
+from loaders.faers.statistics import Statistics, TwoByTwo, compute
 
 ID = PREFIXES["pvid"]
 XSD = PREFIXES["xsd"]
@@ -41,12 +46,6 @@ INTEGER = f"^^<{XSD}integer>"
 DOUBLE = f"^^<{XSD}double>"
 BOOLEAN = f"^^<{XSD}boolean>"
 DEFINITION = f"<{ID}faers/statistics/definition>"
-
-_STATUS_LINES = {
-    "current": f"{terms.dedupStatus} {terms.CurrentReport} .\n",
-    "superseded": f"{terms.dedupStatus} {terms.SupersededReport} .\n",
-    "deleted": f"{terms.dedupStatus} {terms.DeletedReport} .\n",
-}
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,7 @@ class SignalCounts:
     signals: int
 
 
-def _definition(roles: Iterable[str], n: int) -> list[str]:
+def _definition(roles: Iterable[str], n: int, prior: Prior | None) -> list[str]:
     role_names = "+".join(roles)
     comment = (
         "FAERS disproportionality over deduplicated reports (current version of each case; "
@@ -68,7 +67,9 @@ def _definition(roles: Iterable[str], n: int) -> list[str]:
         "reaction term. a: with drug and term; b: drug without term; c: term without drug; "
         "d: neither. PRR and ROR with 95% CI (log method), chi-squared with Yates correction, "
         "BCPNN IC = log2((a+0.5)/(E+0.5)), E = (a+b)(a+c)/N, IC025 = IC - 3.3(a+0.5)^-0.5 "
-        "- 2(a+0.5)^-1.5; Evans signal: PRR >= 2, chi-squared >= 4, a >= 3. Values undefined "
+        "- 2(a+0.5)^-1.5; EBGM, EB05, EB95: MGPS (DuMouchel 1999) with a two-gamma mixture "
+        "prior fitted by maximum likelihood over all pairs with a >= 1; Evans signal: "
+        "PRR >= 2, chi-squared >= 4, a >= 3. Values undefined "
         "for a zero cell are absent. Indication counts: deduplicated reports in which the "
         "drug (any role) was given for the indication ('used to treat', not curated 'treats')."
     )
@@ -79,17 +80,16 @@ def _definition(roles: Iterable[str], n: int) -> list[str]:
         f'{DEFINITION} {terms.reportTotal} "{n}"{INTEGER} .\n',
     ]
     lines += [f"{DEFINITION} {terms.countedRole} {vocab.FAERS_ROLE_CODES[r]} .\n" for r in roles]
+    if prior is not None:
+        values = (prior.alpha1, prior.beta1, prior.alpha2, prior.beta2, prior.p)
+        lines += [
+            f'{DEFINITION} {prop} "{value:.6g}"{DOUBLE} .\n'
+            for prop, value in zip(_PRIOR, values, strict=True)
+        ]
     return lines
 
 
-def _dedup_lines(dedup: Dedup) -> list[str]:
-    report = f"<{ID}faers/report/"
-    lines = [f"{report}{pid}> {_STATUS_LINES['current']}" for pid in dedup.current]
-    lines += [f"{report}{pid}> {_STATUS_LINES['deleted']}" for pid in dedup.deleted]
-    for pid, winner in dedup.superseded.items():
-        lines.append(f"{report}{pid}> {_STATUS_LINES['superseded']}")
-        lines.append(f"{report}{pid}> {terms.supersededBy} {report}{winner}> .\n")
-    return lines
+_PRIOR = (terms.priorAlpha1, terms.priorBeta1, terms.priorAlpha2, terms.priorBeta2, terms.priorP)
 
 
 _STATISTICS_TYPE = f" {A} {terms.DisproportionalityStatistics} .\n"
@@ -101,6 +101,7 @@ _COUNT_A, _COUNT_B, _COUNT_C, _COUNT_D, _EVANS = (
     for prop in (terms.countA, terms.countB, terms.countC, terms.countD, terms.evansSignal)
 )
 _FAERS_SIGNAL = f" {terms.faersSignal} "
+_FIRST_SIGNAL = f" {terms.firstSignalQuarter} "
 _INDICATION_TYPE = f" {A} {terms.IndicationReportCount} .\n"
 _REPORT_COUNT = f' {vocab.reportCount} "'
 _MEASURES = tuple(
@@ -120,10 +121,14 @@ _MEASURES = tuple(
 """Predicates as ready-made N-Triples text: formatting a pyoxigraph term costs a call per line."""
 
 
-def _table_ends(t: TwoByTwo) -> tuple[tuple[str, ...], bool]:
+_EB = tuple(f" {prop} " for prop in (terms.ebgm, terms.eb05, terms.eb95))
+
+
+def _table_ends(
+    t: TwoByTwo, s: Statistics, eb: tuple[float, float, float] | None
+) -> tuple[str, ...]:
     """The ends (`` predicate object .``) of the lines of a statistics node that depend on its
-    2×2 table alone, and whether the table is an Evans signal."""
-    s = compute(t)
+    2×2 table alone (its measures ``s`` and EBGM, EB05, EB95 ``eb``)."""
     a, b, c, d = t
     ends = [
         _STATISTICS_TYPE,
@@ -137,10 +142,18 @@ def _table_ends(t: TwoByTwo) -> tuple[tuple[str, ...], bool]:
     for prop, value in zip(_MEASURES, s.measures, strict=True):
         if value is not None:
             ends.append(f'{prop}"{value:.6g}"{DOUBLE} .\n')
-    return tuple(ends), s.signal
+    if eb is not None:
+        ends += [
+            f'{prop}"{value:.6g}"{DOUBLE} .\n'
+            for prop, value in zip(_EB, eb, strict=True)
+            if math.isfinite(value)
+        ]
+    return tuple(ends)
 
 
-def _pair_lines(drug: str, event: str, ends: tuple[str, ...], signal: bool) -> str:
+def _pair_lines(
+    drug: str, event: str, ends: tuple[str, ...], signal: bool, first: str | None
+) -> str:
     """The N-Triples of one pair's statistics node, given its table's ends (:func:`_table_ends`)."""
     node = f"<{ID}association/induces/{drug}/{event}/faers>"
     text = (
@@ -148,60 +161,14 @@ def _pair_lines(drug: str, event: str, ends: tuple[str, ...], signal: bool) -> s
         f"{node}{_OBJECT_CONDITION}{event}> .\n"
         f"{node}{node.join(ends)}"
     )
+    if first:
+        text += f"{node}{_FIRST_SIGNAL}<{ID}faers/quarter/{first}> .\n"
     if signal:
         text += (
             f"<{ID}drug/{drug}>{_FAERS_SIGNAL}{node} .\n"
             f"<{ID}condition/{event}>{_FAERS_SIGNAL}{node} .\n"
         )
     return text
-
-
-def reaction_tables(
-    base: CaseBase, dedup: Dedup
-) -> tuple[int, Iterator[tuple[tuple[str, str], TwoByTwo]]]:
-    """N, and the 2×2 table of every (drug, reaction term) pair seen together (made lazily).
-
-    The pairs come drug by drug. Pairs of one drug whose terms have as many reports share one
-    table, and often do (rare terms); :func:`write_statistics` computes such a table once.
-    """
-    drug_n: Counter[str] = Counter()
-    event_n: Counter[str] = Counter()
-    with_drug: dict[str, dict[str, int]] = {}
-    n = 0
-    for pid in dedup.current:
-        drugs = base.exposures.get(pid)
-        events = base.events.get(pid)
-        if not drugs or not events:
-            continue
-        n += 1
-        drug_n.update(drugs)
-        event_n.update(events)
-        for drug in drugs:
-            counts = with_drug.get(drug)
-            if counts is None:
-                counts = with_drug[drug] = {}
-            for event in events:
-                counts[event] = counts.get(event, 0) + 1
-
-    def tables() -> Iterator[tuple[tuple[str, str], TwoByTwo]]:
-        for drug, counts in with_drug.items():
-            exposed = drug_n[drug]
-            for event, a in counts.items():
-                b = exposed - a
-                c = event_n[event] - a
-                yield (drug, event), TwoByTwo(a, b, c, n - a - b - c)
-
-    return n, tables()
-
-
-def indication_counts(base: CaseBase, dedup: Dedup) -> Counter[tuple[str, str]]:
-    """Deduplicated reports per (drug, indication term) pair."""
-    counts: Counter[tuple[str, str]] = Counter()
-    for pid in dedup.current:
-        pairs = base.indications.get(pid)
-        if pairs:
-            counts.update(pairs)
-    return counts
 
 
 _CHUNK = 500
@@ -219,37 +186,99 @@ def _indication_lines(drug: str, term: str, count: int) -> str:
     )
 
 
+Floats = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class PairMeasures:
+    """The measures of every pair of a :class:`~loaders.faers.counting.ReactionTables`, in its
+    order (what the history graphs and the first-signal quarters need)."""
+
+    statistics: list[Statistics]
+
+    @property
+    def signal(self) -> npt.NDArray[np.bool_]:
+        """The Evans flag of each pair."""
+        return np.fromiter((s.signal for s in self.statistics), dtype=bool, count=-1)
+
+
+def pair_measures(tables: ReactionTables) -> PairMeasures:
+    """Every pair's measures; a table shared by several pairs of a drug is computed once.
+
+    Tables come sorted by drug, so the cache is emptied at each new drug (bounded memory).
+    """
+    out: list[Statistics] = []
+    cache: dict[TwoByTwo, Statistics] = {}
+    last = ""
+    columns = (tables.a.tolist(), tables.b.tolist(), tables.c.tolist(), tables.d.tolist())
+    for drug, a, b, c, d in zip(tables.drug.tolist(), *columns, strict=True):
+        if drug != last:
+            cache.clear()
+            last = drug
+        t = TwoByTwo(a, b, c, d)
+        found = cache.get(t)
+        if found is None:
+            found = cache[t] = compute(t)
+        out.append(found)
+    return PairMeasures(out)
+
+
+@dataclass(frozen=True)
+class Shrinkage:
+    """EBGM, EB05 and EB95 per pair (NaN where not computed) and the prior they come from."""
+
+    prior: Prior | None
+    ebgm: Floats
+    eb05: Floats
+    eb95: Floats
+
+
 def write_statistics(
-    base: CaseBase, dedup: Dedup, roles: tuple[str, ...], sink: Callable[[list[str]], None]
+    tables: ReactionTables,
+    measures: PairMeasures,
+    shrinkage: Shrinkage,
+    first_signal: Sequence[str | None],
+    indications: IndicationCounts,
+    roles: tuple[str, ...],
+    sink: Callable[[list[str]], None],
 ) -> SignalCounts:
     """Write the statistics graph's lines to ``sink``; see the module docstring.
 
+    :param first_signal: per pair, the quarter (``yyyyqn``) it was first flagged in, or None.
+
     Lines are handed over joined, :data:`_CHUNK` nodes per string (one write each).
     """
-    n, tables = reaction_tables(base, dedup)
-    sink(_definition(roles, n))
-    sink(_dedup_lines(dedup))
+    sink(_definition(roles, tables.n, shrinkage.prior))
     out: list[str] = []
     signals = 0
-    pair_count = 0
-    ends: dict[TwoByTwo, tuple[tuple[str, ...], bool]] = {}
+    ends: dict[int, tuple[str, ...]] = {}  # id of a shared Statistics → its line ends
     last_drug = ""
-    for (drug, event), table in tables:
+    eb = zip(shrinkage.ebgm.tolist(), shrinkage.eb05.tolist(), shrinkage.eb95.tolist(), strict=True)
+    columns = (tables.a.tolist(), tables.b.tolist(), tables.c.tolist(), tables.d.tolist())
+    rows = zip(tables.drug.tolist(), tables.term.tolist(), *columns, strict=True)
+    for (drug, event, *cells), s, shrunk, first in zip(
+        rows, measures.statistics, eb, first_signal, strict=True
+    ):
         if drug != last_drug:  # tables repeat within a drug: remember them for one drug
             ends.clear()
             last_drug = drug
-        found = ends.get(table)
+        found = ends.get(id(s))
         if found is None:
-            found = ends[table] = _table_ends(table)
-        pair_count += 1
-        signals += found[1]
-        out.append(_pair_lines(drug, event, *found))
+            found = ends[id(s)] = _table_ends(TwoByTwo(*cells), s, shrunk)
+        signals += s.signal
+        out.append(_pair_lines(drug, event, found, s.signal, first))
         if len(out) >= _CHUNK:
             sink(["".join(out)])
             out = []
     sink(["".join(out)])
-    indications = indication_counts(base, dedup)
-    lines = (_indication_lines(d, t, count) for (d, t), count in indications.items())
-    while chunk := list(islice(lines, _CHUNK)):
-        sink(["".join(chunk)])
-    return SignalCounts(n, pair_count, len(indications), signals)
+    counted = indications.count.tolist()
+    out = []
+    for drug, term, count in zip(
+        indications.drug.tolist(), indications.term.tolist(), counted, strict=True
+    ):
+        out.append(_indication_lines(drug, term, count))
+        if len(out) >= _CHUNK:
+            sink(["".join(out)])
+            out = []
+    sink(["".join(out)])
+    return SignalCounts(tables.n, len(tables), len(indications.count), signals)

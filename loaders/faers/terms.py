@@ -65,6 +65,20 @@ informationComponent: Final = PV["informationComponent"]
 informationComponent025: Final = PV["informationComponent025"]
 evansSignal: Final = PV["evansSignal"]
 faersSignal: Final = PV["faersSignal"]
+ebgm: Final = PV["ebgm"]
+eb05: Final = PV["eb05"]
+eb95: Final = PV["eb95"]
+priorAlpha1: Final = PV["priorAlpha1"]
+priorBeta1: Final = PV["priorBeta1"]
+priorAlpha2: Final = PV["priorAlpha2"]
+priorBeta2: Final = PV["priorBeta2"]
+priorP: Final = PV["priorP"]
+firstSignalQuarter: Final = PV["firstSignalQuarter"]
+
+# --- signals over time -----------------------------------------------------------------------
+SignalHistoryPoint: Final = PV["SignalHistoryPoint"]
+historyOf: Final = PV["historyOf"]
+asOfQuarter: Final = PV["asOfQuarter"]
 
 DECLARATIONS: Final[dict[str, tuple[str, str, str]]] = {
     # local name: (kind, label, definition)
@@ -171,6 +185,39 @@ DECLARATIONS: Final[dict[str, tuple[str, str, str]]] = {
         "FAERS signal",
         "Links a drug or a reaction term to the statistics of a pair flagged by the Evans "
         "criteria (a shortcut for finding signals).",
+    ),
+    "ebgm": (
+        "datatype",
+        "EBGM",
+        "Empirical Bayes geometric mean of the relative reporting ratio (MGPS, DuMouchel 1999).",
+    ),
+    "eb05": ("datatype", "EB05", "5th percentile of the MGPS posterior of the reporting ratio."),
+    "eb95": ("datatype", "EB95", "95th percentile of the MGPS posterior of the reporting ratio."),
+    "priorAlpha1": ("datatype", "prior alpha1", "Shape of the first gamma of the MGPS prior."),
+    "priorBeta1": ("datatype", "prior beta1", "Rate of the first gamma of the MGPS prior."),
+    "priorAlpha2": ("datatype", "prior alpha2", "Shape of the second gamma of the MGPS prior."),
+    "priorBeta2": ("datatype", "prior beta2", "Rate of the second gamma of the MGPS prior."),
+    "priorP": ("datatype", "prior mixing weight", "Weight of the first gamma of the MGPS prior."),
+    "firstSignalQuarter": (
+        "object",
+        "first signal quarter",
+        "The first FAERS quarter as of which the pair met the Evans criteria (cumulative "
+        "statistics over the quarters up to it).",
+    ),
+    "SignalHistoryPoint": (
+        "class",
+        "signal history point",
+        "Cumulative FAERS statistics of a drug and reaction term as of one quarter.",
+    ),
+    "historyOf": (
+        "object",
+        "history of",
+        "The current statistics node whose earlier state this history point records.",
+    ),
+    "asOfQuarter": (
+        "object",
+        "as of quarter",
+        "The last FAERS quarter counted in these cumulative statistics.",
     ),
 }
 """Local name → (``class``/``object``/``datatype``/``individual``, label, definition)."""

@@ -1,0 +1,253 @@
+"""The graphs FAERS derives from all loaded quarters, staged from the on-disk case base.
+
+One :func:`derive` call computes, with DuckDB over the case base (never a read of RDF):
+
+* the statistics graph (current 2×2 tables, PRR/ROR/χ²/IC, EBGM, first-signal quarters,
+  indication counts: :mod:`loaders.faers.signals`);
+* the history graph of every quarter that has none or whose inputs changed
+  (:mod:`loaders.faers.history`);
+* the deduplication graph of every quarter a change can have touched: the quarters given,
+  those sharing a caseid with a quarter added or removed, and those with no graph yet
+  (:mod:`loaders.faers.statuses`).
+
+What it stages is swapped in by :mod:`loaders.faers.loader`; until then the store is unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+from pyoxigraph import NamedNode
+
+from kg.staging import StagedGraph
+from kg.store import GraphInfo
+from loaders.faers import ebgm
+from loaders.faers.casestore import CaseStore
+from loaders.faers.counting import Counter, ReactionTables
+from loaders.faers.history import (
+    first_signal_quarters,
+    history_graph,
+    inputs_name,
+    save_flagged,
+    write_history,
+)
+from loaders.faers.signals import (
+    PairMeasures,
+    Shrinkage,
+    SignalCounts,
+    pair_measures,
+    write_statistics,
+)
+from loaders.faers.statuses import dedup_graph, write_statuses
+
+
+@dataclass(frozen=True)
+class QuarterInput:
+    """One loaded (or about to be loaded) quarter's case base directory."""
+
+    key: str
+    name: str
+    folder: Path
+
+
+@dataclass
+class Steps:
+    """Wall time per named step, for the load summary."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextlib.contextmanager
+    def time(self, name: str) -> Iterator[None]:
+        """Add the block's wall time to step ``name``."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+
+    def note(self) -> str:
+        """``steps: map 12.3 s, counts 1.0 s, …``."""
+        return "steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items())
+
+
+@dataclass(frozen=True)
+class StagedDerived:
+    """A staged derived graph and the provenance ``files`` it records (its inputs)."""
+
+    graph: NamedNode
+    staged: StagedGraph
+    inputs: tuple[str, ...]
+    title: str
+
+
+@dataclass
+class Derived:
+    """Everything :func:`derive` staged."""
+
+    statistics: StagedGraph
+    graphs: list[StagedDerived]
+    counts: SignalCounts
+    cases: int
+    superseded: int
+    deleted: int
+
+
+def _quoted(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def shrink(tables: ReactionTables) -> Shrinkage:
+    """EBGM, EB05 and EB95 of every pair, with the MGPS prior fitted over all of them."""
+    size = len(tables)
+    if size == 0 or tables.n == 0:
+        empty = np.full(size, np.nan)
+        return Shrinkage(None, empty, empty, empty)
+    n = tables.a.astype(np.float64)
+    expected = (tables.a + tables.b) * (tables.a + tables.c) / float(tables.n)
+    prior = ebgm.fit_prior(n, expected)
+    gm, low, high = ebgm.posterior(prior, n, expected)
+    return Shrinkage(prior, gm, low, high)
+
+
+class Deriver:
+    """Stages the derived graphs of one load; see the module docstring.
+
+    :param con: a DuckDB connection (:func:`loaders.faers.casestore.connect`).
+    :param cases: the case base.
+    :param inputs: every quarter that will be loaded after the swap, in quarter order.
+    :param recorded: the store's recorded graphs by IRI (before the swap).
+    :param workdir: where staged files go.
+    """
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        cases: CaseStore,
+        inputs: Sequence[QuarterInput],
+        recorded: dict[str, GraphInfo],
+        workdir: Path | None,
+        stack: contextlib.ExitStack,
+        steps: Steps,
+    ) -> None:
+        self.con = con
+        self.cases = cases
+        self.inputs = sorted(inputs, key=lambda q: q.key)
+        self.recorded = recorded
+        self.workdir = workdir
+        self.stack = stack
+        self.steps = steps
+        self.counter = Counter(con, [q.folder for q in self.inputs])
+
+    def _stage(self) -> StagedGraph:
+        return self.stack.enter_context(StagedGraph(self.workdir))
+
+    def _history_inputs(self, key: str) -> tuple[str, ...]:
+        return tuple(q.name for q in self.inputs if q.key <= key)
+
+    def _history_is_current(self, key: str) -> bool:
+        info = self.recorded.get(history_graph(key).value)
+        inputs = self._history_inputs(key)
+        cached = self.cases.history_path(inputs_name(key, inputs)).is_file()
+        return info is not None and info.files == inputs and cached
+
+    def _history(self, key: str, tables: ReactionTables, measures: PairMeasures) -> StagedDerived:
+        inputs = self._history_inputs(key)
+        staged = self._stage()
+        flagged = write_history(key, tables, measures, staged.write_lines)
+        staged.finish()
+        save_flagged(self.con, key, flagged, self.cases.history_path(inputs_name(key, inputs)))
+        title = f"FAERS cumulative statistics as of {key.upper()}"
+        return StagedDerived(history_graph(key), staged, inputs, title)
+
+    def stale_histories(self) -> list[StagedDerived]:
+        """History graphs of quarters before the newest that are missing or out of date."""
+        out = []
+        for quarter in self.inputs[:-1]:
+            if self._history_is_current(quarter.key):
+                continue
+            with self.steps.time("history"):
+                self.counter.as_of(quarter.key)
+                tables = self.counter.reaction_tables()
+                out.append(self._history(quarter.key, tables, pair_measures(tables)))
+        return out
+
+    def touched(self, changed: Sequence[Path]) -> set[str]:
+        """Quarters whose deduplication graph may change: sharing a caseid with the case
+        base directories ``changed`` (quarters added, replaced or removed), or with none yet."""
+        keys = {q.key for q in self.inputs if dedup_graph(q.key).value not in self.recorded}
+        if changed:
+            reports = ", ".join(_quoted(f / "reports.parquet") for f in changed)
+            deleted = ", ".join(_quoted(f / "deleted.parquet") for f in changed)
+            rows = self.con.execute(
+                "SELECT DISTINCT quarter FROM all_reports WHERE caseid IN ("  # noqa: S608
+                f"SELECT caseid FROM read_parquet([{reports}]) "
+                f"UNION SELECT caseid FROM read_parquet([{deleted}]))",
+            ).fetchall()
+            keys |= {row[0] for row in rows}
+        return keys
+
+    def dedup_graphs(self, keys: set[str]) -> list[StagedDerived]:
+        """Deduplication graphs of the quarters ``keys`` (as of the newest quarter)."""
+        out = []
+        for quarter in self.inputs:
+            if quarter.key not in keys:
+                continue
+            staged = self._stage()
+            write_statuses(self.counter.statuses(quarter.key), staged.write_lines)
+            staged.finish()
+            info = self.recorded.get(dedup_graph(quarter.key).value)
+            if info is not None and info.checksum == staged.checksum():
+                continue  # unchanged: no swap
+            inputs = tuple(q.name for q in self.inputs)
+            title = f"FAERS deduplication status of the reports of {quarter.key.upper()}"
+            out.append(StagedDerived(dedup_graph(quarter.key), staged, inputs, title))
+        return out
+
+
+def derive(deriver: Deriver, counted: tuple[str, ...], changed: Sequence[Path]) -> Derived:
+    """Stage every derived graph; see the module docstring.
+
+    :param counted: the role codes counted as exposure.
+    :param changed: case base directories of the quarters added, replaced or removed.
+    """
+    steps = deriver.steps
+    graphs = deriver.stale_histories()
+    newest = deriver.inputs[-1].key if deriver.inputs else "0000q0"
+    with steps.time("counts"):
+        deriver.counter.as_of(newest)
+        tables = deriver.counter.reaction_tables()
+        indications = deriver.counter.indication_counts()
+    with steps.time("measures"):
+        measures = pair_measures(tables)
+    with steps.time("ebgm"):
+        shrinkage = shrink(tables)
+    if deriver.inputs and not deriver._history_is_current(newest):
+        with steps.time("history"):
+            graphs.append(deriver._history(newest, tables, measures))
+    saved = [
+        deriver.cases.history_path(inputs_name(q.key, deriver._history_inputs(q.key)))
+        for q in deriver.inputs
+    ]
+    with steps.time("statistics"):
+        first = first_signal_quarters(deriver.con, saved, tables)
+        statistics = deriver._stage()
+        counts = write_statistics(
+            tables, measures, shrinkage, first, indications, counted, statistics.write_lines
+        )
+        del tables, measures, shrinkage, first, indications
+        statistics.finish()
+    with steps.time("dedup"):
+        graphs += deriver.dedup_graphs(deriver.touched(changed))
+        counter = deriver.counter
+        cases, superseded, deleted = (
+            counter.cases(),
+            counter.superseded(),
+            counter.deleted_reports(),
+        )
+    return Derived(statistics, graphs, counts, cases, superseded, deleted)
