@@ -15,7 +15,9 @@ from SSSOM), curated MeSH links already in the sources, and the MeSH hierarchy:
   ``?class`` is the ``pv:DrugClass`` a source already links to that action or else one minted
   from the action's name (``pvid:drug-class/tumor-necrosis-factor-inhibitors``).
 
-Both ``exactMatch`` and ``closeMatch`` links place an entity in the hierarchy.
+``exactMatch`` and ``closeMatch`` links make an entity stand for its record; a ``broadMatch``
+link (curated, or a condition rule's: "Pustular psoriasis" → Psoriasis) places it below the
+entities standing for its record, never in their place.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from kg import vocab
 from kg.iris import condition_iri, drug_class_iri
 from kg.namespaces import MESH, RDF, RDFS, SKOS
 from loaders.mesh.hierarchy import CONDITION_TREES
+from loaders.meshlink import terms
 from loaders.meshlink.lexicon import Lexicon
 from loaders.meshlink.mapping import Link
 
@@ -72,7 +75,8 @@ class LinksGraph:
         records: dict[NamedNode, set[tuple[str, str]]] = {}
         for link in links:
             yield from link.triples()
-            records.setdefault(link.subject, set()).add((link.ui, "exact"))
+            how = "broad" if link.predicate == terms.broadMatch else "exact"
+            records.setdefault(link.subject, set()).add((link.ui, how))
         for entity, pairs in curated.items():
             records.setdefault(entity, set()).update(pairs)
         conditions = {e: u for e, u in records.items() if self._kind(e) == "condition"}

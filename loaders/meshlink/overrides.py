@@ -8,7 +8,8 @@
 
 ``kind`` is ``drug`` or ``condition``; ``name`` is compared after
 :func:`~loaders.meshlink.normalise.exact_key`; ``mesh_id`` is a MeSH CURIE, or ``-`` for "never
-link this name"; ``predicate`` is ``skos:exactMatch`` (default) or ``skos:closeMatch``.
+link this name"; ``predicate`` is ``skos:exactMatch`` (default), ``skos:closeMatch`` or
+``skos:broadMatch`` (the name sits below the record).
 
 ``class_additions.tsv`` adds pharmacological actions MeSH does not list (columns ``mesh_id``,
 ``action_id``, ``comment``), e.g. etanercept (a soluble TNF receptor) as a TNF inhibitor.
@@ -35,6 +36,7 @@ _PREDICATES = {
     "": terms.exactMatch,
     "skos:exactMatch": terms.exactMatch,
     "skos:closeMatch": terms.closeMatch,
+    "skos:broadMatch": terms.broadMatch,
 }
 
 
@@ -106,7 +108,7 @@ def read_overrides(path: Path = OVERRIDES_FILE) -> dict[tuple[str, str], Overrid
         predicate = _PREDICATES.get(row.get("predicate", ""))
         if predicate is None:
             raise InputError(
-                "predicate must be skos:exactMatch or skos:closeMatch",
+                "predicate must be skos:exactMatch, skos:closeMatch or skos:broadMatch",
                 path=where,
                 line=line,
                 field="predicate",

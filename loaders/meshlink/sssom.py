@@ -191,7 +191,7 @@ def parse_sssom(text: str, where: str) -> list[Link]:
     :param where: its name, for error messages.
     :raises InputError: naming line and column, for a malformed metadata block, a missing
         column, an unknown prefix, a subject outside pvkg, an object outside MeSH, a predicate
-        other than ``skos:exactMatch``/``skos:closeMatch``, a justification other than
+        other than ``skos:exactMatch``/``closeMatch``/``broadMatch``, a justification other than
         ``semapv:LexicalMatching``/``semapv:ManualMappingCuration``, or a confidence outside
         0–1.
     """
@@ -237,7 +237,7 @@ def _row_link(row: dict[str, str], convert: curies.Converter, where: str, line: 
     predicate = _PREDICATES.get(_expand(convert, row["predicate_id"], where, line, "predicate_id"))
     if predicate is None:
         raise InputError(
-            "predicate must be skos:exactMatch or skos:closeMatch",
+            "predicate must be skos:exactMatch, skos:closeMatch or skos:broadMatch",
             path=where,
             line=line,
             field="predicate_id",

@@ -43,5 +43,7 @@ ManualMappingCuration: Final = SEMAPV["ManualMappingCuration"]
 
 exactMatch: Final = SKOS["exactMatch"]
 closeMatch: Final = SKOS["closeMatch"]
-MAPPING_PREDICATES: Final = (exactMatch, closeMatch)
+broadMatch: Final = SKOS["broadMatch"]
+"""The entity sits below the MeSH record ("Pustular psoriasis" below Psoriasis)."""
+MAPPING_PREDICATES: Final = (exactMatch, closeMatch, broadMatch)
 """The mapping predicates the linker writes and reads."""
