@@ -11,7 +11,13 @@ curated override           exact key            as curated      1.00
 name or entry term         exact key            exactMatch      0.95 / 0.90
 spelling/order variant     variant key          exactMatch      0.85 / 0.80
 salt, ester, dose words    ingredient key       closeMatch      0.70 / 0.65
+condition rules            see condition_rules  close/broad     0.75 to 0.50
 =========================  ===================  ==============  ==========================
+
+The condition rules (:mod:`loaders.meshlink.condition_rules`: laboratory findings, "X disorder",
+MedDRA qualifiers and modifiers removed) are tried for conditions only, after every label failed
+the rules above: a laboratory finding or "X disorder" to the descriptor it reports
+(``skos:closeMatch``), any other form to the descriptor it falls under (``skos:broadMatch``).
 
 When one rule finds several records, a record's preferred name beats an entry term and a
 descriptor beats a supplementary record; if that still leaves more than one, the name is left
@@ -27,6 +33,7 @@ from pyoxigraph import NamedNode
 
 from kg.namespaces import MESH
 from loaders.meshlink import terms
+from loaders.meshlink.condition_rules import ConditionRules, RuleHit
 from loaders.meshlink.lexicon import Entry, Lexicon
 from loaders.meshlink.mapping import Link
 from loaders.meshlink.normalise import exact_key, ingredient_key, variant_key
@@ -91,6 +98,7 @@ class Matcher:
     def __init__(self, lexicon: Lexicon, overrides: dict[tuple[str, str], Override]) -> None:
         self.lexicon = lexicon
         self.overrides = overrides
+        self.condition_rules = ConditionRules(lexicon)
 
     def match(self, subject: NamedNode, kind: str, labels: list[str]) -> Link | Unmapped:
         """Link entity ``subject`` of ``kind`` (``drug``/``condition``) by its ``labels``.
@@ -117,6 +125,14 @@ class Matcher:
                     break
                 if found is not None:
                     return self._link(subject, label, rule, key, found)
+        if kind == "condition" and not reasons:
+            for label in labels:
+                hit = self.condition_rules.match(label)
+                if isinstance(hit, RuleHit):
+                    return self._rule_link(subject, label, hit)
+                if hit is not None:
+                    reasons.append(hit)
+                    break
         reason = reasons[0] if reasons else "no MeSH name or entry term matches"
         return Unmapped(subject, kind, labels[0] if labels else "", reason)
 
@@ -147,6 +163,19 @@ class Matcher:
             object_label=self.lexicon.labels.get(entry.ui, ""),
             match_string=key,
             comment=f"{rule.name}: {which}",
+        )
+
+    def _rule_link(self, subject: NamedNode, label: str, hit: RuleHit) -> Link:
+        return Link(
+            subject=subject,
+            object=MESH[hit.entry.ui],
+            predicate=hit.predicate,
+            justification=terms.LexicalMatching,
+            confidence=hit.confidence if hit.entry.preferred else hit.confidence - 0.05,
+            subject_label=label,
+            object_label=self.lexicon.labels.get(hit.entry.ui, ""),
+            match_string=hit.key,
+            comment=f"{hit.rule}: '{hit.key}'",
         )
 
     def _curated(self, subject: NamedNode, label: str, override: Override) -> Link:
