@@ -12,6 +12,12 @@ Sizes per report follow a real quarter (2020Q3: about 400,000 reports, 1.8 milli
 1.3 million reactions, 1.1 million indications)::
 
     python benchmarks/faers_generate.py OUT_DIR --reports 400000 --quarter 24Q1 --seed 1
+
+With ``--series N`` it writes N consecutive quarters sharing one history instead (follow-up
+versions of earlier quarters' cases, deletions of earlier cases, planted signals; the options
+of ``benchmarks/faers_series.py``, which does the work)::
+
+    python benchmarks/faers_generate.py OUT_DIR --series 8 --start 24Q1 --reports 50000 --seed 1
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ from __future__ import annotations
 import argparse
 import itertools
 import random
+import sys
 from pathlib import Path
+from typing import TextIO
 
 DRUGS_PER_REPORT = 4.5
 REACTIONS_PER_REPORT = 3.25
@@ -80,7 +88,7 @@ def words(rng: random.Random, count: int, syllables: tuple[int, int]) -> list[st
         "vir",
     ]
     seen: set[str] = set()
-    out = []
+    out: list[str] = []
     while len(out) < count:
         word = "".join(rng.choice(parts) for _ in range(rng.randint(*syllables)))
         if word not in seen:
@@ -126,14 +134,10 @@ class Vocabulary:
         self.term_weights = zipf_weights(N_TERMS, 1.0)
 
 
-def generate(out: Path, reports: int, quarter: str, seed: int) -> dict[str, int]:
-    """Write one quarter to ``out``; return the rows written per table."""
-    rng = random.Random(seed)
-    vocab = Vocabulary(rng)
-    yy, q = quarter[:2], quarter[3]
-    year = 2000 + int(yy)
+def open_tables(out: Path, quarter: str) -> dict[str, TextIO]:
+    """Create ``out`` and open its seven tables for ``quarter`` (``24Q1``), headers written."""
     out.mkdir(parents=True, exist_ok=True)
-    files = {
+    files: dict[str, TextIO] = {
         name: (out / f"{name}{quarter}.txt").open("w", encoding="utf-8", newline="")
         for name in ("DEMO", "DRUG", "REAC", "OUTC", "INDI", "THER", "RPSR")
     }
@@ -144,6 +148,21 @@ def generate(out: Path, reports: int, quarter: str, seed: int) -> dict[str, int]
     files["INDI"].write("primaryid$caseid$indi_drug_seq$indi_pt$\n")
     files["THER"].write("primaryid$caseid$dsg_drug_seq$start_dt$end_dt$dur$dur_cod$\n")
     files["RPSR"].write("primaryid$caseid$rpsr_cod$\n")
+    return files
+
+
+def write_deleted(out: Path, quarter: str, cases: list[str]) -> None:
+    """Write FDA's deleted-case list ``DELETE<quarter>.txt``: a blank first line, ``caseid$``."""
+    (out / f"DELETE{quarter}.txt").write_text(" \n" + "".join(f"{c}$\n" for c in cases))
+
+
+def generate(out: Path, reports: int, quarter: str, seed: int) -> dict[str, int]:
+    """Write one quarter to ``out``; return the rows written per table."""
+    rng = random.Random(seed)
+    vocab = Vocabulary(rng)
+    yy, q = quarter[:2], quarter[3]
+    year = 2000 + int(yy)
+    files = open_tables(out, quarter)
     counts = dict.fromkeys(files, 0)
     cases: list[str] = []
     versions: dict[str, int] = {}
@@ -161,20 +180,23 @@ def generate(out: Path, reports: int, quarter: str, seed: int) -> dict[str, int]
             version = 1 if rng.random() < 0.6 else rng.randint(1, 8)
         versions[case] = version
         pid = f"{case}{version}"
-        _demo(files["DEMO"], rng, pid, case, version, year)
+        write_demo(files["DEMO"], rng, pid, case, version, year)
         counts["DEMO"] += 1
-        rows = _report_rows(files, rng, vocab, pid, case, year)
+        rows, _, _ = write_report(files, rng, vocab, pid, case, year)
         for name, n in rows.items():
             counts[name] += n
     for handle in files.values():
         handle.close()
     deleted = rng.sample(cases, max(1, len(cases) // 100))
-    (out / f"DELETE{quarter}.txt").write_text(" \n" + "".join(f"{c}$\n" for c in deleted))
+    write_deleted(out, quarter, deleted)
     counts["DELETE"] = len(deleted)
     return counts
 
 
-def _demo(handle: object, rng: random.Random, pid: str, case: str, version: int, year: int) -> None:
+def write_demo(
+    handle: TextIO, rng: random.Random, pid: str, case: str, version: int, year: int
+) -> None:
+    """Write the DEMO row of one report (version 1 is an initial report, later ones follow-ups)."""
     age_shape = rng.random()
     if age_shape < 0.15:
         age, unit = "", ""
@@ -219,14 +241,38 @@ def _demo(handle: object, rng: random.Random, pid: str, case: str, version: int,
         rng.choice(COUNTRIES),
         rng.choice(COUNTRIES),
     ]
-    handle.write("$".join(fields) + "\r\n")  # type: ignore[attr-defined]
+    handle.write("$".join(fields) + "\r\n")
 
 
-def _report_rows(
-    files: dict[str, object], rng: random.Random, vocab: Vocabulary, pid: str, case: str, year: int
-) -> dict[str, int]:
+def draw_drugs(rng: random.Random, vocab: Vocabulary) -> list[int]:
+    """The ingredients (indexes into the vocabulary) of a new report, Zipf-distributed."""
     n_drugs = max(1, round(rng.expovariate(1 / DRUGS_PER_REPORT)))
-    chosen = rng.choices(range(N_INGREDIENTS), cum_weights=vocab.drug_weights, k=n_drugs)
+    return rng.choices(range(N_INGREDIENTS), cum_weights=vocab.drug_weights, k=n_drugs)
+
+
+def draw_reactions(rng: random.Random, vocab: Vocabulary) -> set[int]:
+    """The reaction terms (indexes into the vocabulary) of a new report, Zipf-distributed."""
+    n_reactions = max(1, round(rng.expovariate(1 / REACTIONS_PER_REPORT)))
+    return set(rng.choices(range(N_TERMS), cum_weights=vocab.term_weights, k=n_reactions))
+
+
+def write_report(
+    files: dict[str, TextIO],
+    rng: random.Random,
+    vocab: Vocabulary,
+    pid: str,
+    case: str,
+    year: int,
+    drugs: list[int] | None = None,
+    reactions: set[int] | None = None,
+) -> tuple[dict[str, int], list[int], set[int]]:
+    """Write the DRUG, REAC, INDI, THER, OUTC and RPSR rows of one report.
+
+    ``drugs`` (the first is the primary suspect) and ``reactions`` are drawn when not given.
+    Return the rows written per table, the drugs and the reactions.
+    """
+    chosen = draw_drugs(rng, vocab) if drugs is None else drugs
+    n_drugs = len(chosen)
     drug_lines, ther_lines, indi_lines = [], [], []
     for seq, ingredient in enumerate(chosen, start=1):
         role = "PS" if seq == 1 else ("SS" if rng.random() < 0.3 else "C")
@@ -248,8 +294,8 @@ def _report_rows(
             start = date(rng, year - rng.randint(0, 4))
             end = rng.choice(["NA", date(rng, year), ""])
             ther_lines.append(f"{pid}${case}${seq}${start}${end}$NA$$\n")
-    n_reactions = max(1, round(rng.expovariate(1 / REACTIONS_PER_REPORT)))
-    reactions = set(rng.choices(range(N_TERMS), cum_weights=vocab.term_weights, k=n_reactions))
+    if reactions is None:
+        reactions = draw_reactions(rng, vocab)
     reac_lines = [f"{pid}${case}${vocab.terms[t]}$$\n" for t in sorted(reactions)]
     for seq in range(1, n_drugs + 1):
         if rng.random() < INDICATIONS_PER_REPORT / DRUGS_PER_REPORT:
@@ -266,8 +312,8 @@ def _report_rows(
         ("OUTC", outc_lines),
         ("RPSR", rpsr_lines),
     ):
-        files[name].writelines(lines)  # type: ignore[attr-defined]
-    return {
+        files[name].writelines(lines)
+    counts = {
         "DRUG": len(drug_lines),
         "REAC": len(reac_lines),
         "INDI": len(indi_lines),
@@ -275,10 +321,16 @@ def _report_rows(
         "OUTC": len(outc_lines),
         "RPSR": len(rpsr_lines),
     }
+    return counts, chosen, reactions
 
 
 def main() -> None:
-    """Command line: see the module docstring."""
+    """Command line: see the module docstring (``--series``: see ``faers_series.py``)."""
+    if any(arg == "--series" or arg.startswith("--series=") for arg in sys.argv[1:]):
+        from faers_series import main as series_main
+
+        series_main()
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--reports", type=int, default=400_000)
