@@ -13,6 +13,8 @@ Shapes (``pvid:`` = ``https://w3id.org/pvkg/id/``)::
                                               pv:dechallenge, pv:indication, therapy dates
         pv:hasReaction …/reaction/<term key>  a pv:AdverseReaction; pv:condition, pv:verbatimTerm
         pv:seriousOutcome pv:OutcomeDeath …
+    pvid:drug/<active moiety>                a pv:Drug; rdfs:label; skos:altLabel for names folded
+                                              into it (adalimumab-adaz, alendronic acid)
 
 A full quarter has millions of rows, so each row costs as little as it can: a table's columns
 are found once (:class:`Columns`), terms are ready-made N-Triples text (formatting a pyoxigraph
@@ -30,7 +32,7 @@ from operator import itemgetter
 from typing import ClassVar, NamedTuple
 
 from kg import vocab
-from kg.namespaces import PREFIXES, RDF, RDFS
+from kg.namespaces import PREFIXES, RDF, RDFS, SKOS
 from loaders.faers import normalise as norm
 from loaders.faers import terms
 from loaders.faers.casebase import CaseBase
@@ -40,6 +42,7 @@ ID = PREFIXES["pvid"]
 XSD = PREFIXES["xsd"]
 A = str(RDF["type"])
 LABEL = str(RDFS["label"])
+ALT_LABEL = str(SKOS["altLabel"])
 
 
 def _typed(kind: str) -> str:
@@ -156,6 +159,7 @@ class QuarterMapper:
         self.quarter = f"<{ID}faers/quarter/{files.key}>"
         self._drug_rows: dict[str, tuple[str, ...]] = {}
         self._drugs: dict[str, str] = {}
+        self._drug_labels: dict[str, set[str]] = {}
         self._conditions: dict[str, str] = {}
         self._texts: dict[str, str] = {}
         self._terms: dict[str, TermLines] = {}
@@ -231,6 +235,8 @@ class QuarterMapper:
         for key, name in self._drugs.items():
             out.append(f"<{ID}drug/{key}> {A} {vocab.Drug} .\n")
             out.append(f"<{ID}drug/{key}> {LABEL} {lit(name)} .\n")
+            for other in sorted(self._drug_labels.get(key, ())):
+                out.append(f"<{ID}drug/{key}> {ALT_LABEL} {lit(other)} .\n")
         for key, name in self._conditions.items():
             out.append(f"<{ID}condition/{key}> {A} {vocab.Condition} .\n")
             out.append(f"<{ID}condition/{key}> {LABEL} {lit(name)} .\n")
@@ -478,11 +484,13 @@ class QuarterMapper:
         found = self._ingredient_cache.get(cache_key)
         if found is None:
             keys = []
-            for name in norm.ingredient_names(prod_ai, drugname):
+            for name, labels in norm.ingredients(prod_ai, drugname):
                 key = norm.drug_key(name)
                 if key is not None:
                     keys.append(key)
                     self._drugs.setdefault(key, name)
+                    if labels:
+                        self._drug_labels.setdefault(key, set()).update(labels)
             lines = tuple(f" {_DRUG} <{ID}drug/{k}> .\n" for k in keys)
             found = self._ingredient_cache[cache_key] = (tuple(keys), lines)
         return found

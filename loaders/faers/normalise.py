@@ -1,5 +1,7 @@
 """Normalising FAERS field values: dates, ages, weights, codes, drug and reaction names.
 
+Drug names are read by :mod:`loaders.drugnames` (active moieties, rule table).
+
 Each function takes the raw text of one field and returns the normalised value, ``None`` when
 the field is empty, or raises :class:`ValueError` with a short reason when the value is
 malformed (the caller records a rejects entry and leaves the field out).
@@ -21,6 +23,9 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache, wraps
 
 from kg.iris import slug
+from loaders.drugnames import Moiety as Moiety
+from loaders.drugnames import clean_name as clean_name
+from loaders.drugnames import ingredients as ingredients
 
 AGE_UNITS_IN_YEARS = {
     "DEC": Decimal(10),
@@ -196,89 +201,12 @@ def code(text: str, allowed: frozenset[str], what: str) -> str | None:
     return value
 
 
-_SALTS = frozenset(
-    [
-        "hydrochloride",
-        "hcl",
-        "dihydrochloride",
-        "sodium",
-        "potassium",
-        "calcium",
-        "magnesium",
-        "mesylate",
-        "mesilate",
-        "maleate",
-        "sulfate",
-        "sulphate",
-        "acetate",
-        "tartrate",
-        "bitartrate",
-        "besylate",
-        "besilate",
-        "citrate",
-        "fumarate",
-        "succinate",
-        "phosphate",
-        "bromide",
-        "hydrobromide",
-        "disodium",
-        "monohydrate",
-        "dihydrate",
-        "trihydrate",
-        "hemihydrate",
-        "anhydrous",
-        "hyclate",
-        "tosylate",
-        "dipropionate",
-        "propionate",
-    ]
-)
-_DOSE = re.compile(
-    r"\b\d+(?:[.,]\d+)?\s*(?:mg|mcg|ug|µg|g|ml|l|%|iu|units?|meq|mmol)\b(?:\s*/\s*\w+)?", re.I
-)
-_BRACKETS = re.compile(r"[(\[{].*?[)\]}]")
-_SPACE = re.compile(r"\s+")
-_EDGE = re.compile(r"^[^0-9a-z]+|[^0-9a-z]+$")
-
-
-def _strip_salt(name: str) -> str:
-    words = name.split(" ")
-    while len(words) > 1 and words[-1] in _SALTS:
-        words.pop()
-    return " ".join(words)
-
-
-@lru_cache(maxsize=65536)
-def clean_name(text: str) -> str:
-    """A drug name as one lower-case ingredient name: no doses, brackets, salts or edge marks.
-
-    >>> clean_name("ATORVASTATIN CALCIUM")
-    'atorvastatin'
-    >>> clean_name("Humira (adalimumab) 40 mg/0.8 ml")
-    'humira'
-    """
-    name = _BRACKETS.sub(" ", text.lower())
-    name = _DOSE.sub(" ", name)
-    name = _SPACE.sub(" ", name).strip()
-    name = _EDGE.sub("", name)
-    return _strip_salt(name)
-
-
-@lru_cache(maxsize=65536)
-def _ingredients(prod_ai: str, drugname: str) -> tuple[str, ...]:
-    source = prod_ai if prod_ai.strip() else drugname
-    names = []
-    for part in re.split(r"[\\]|\s+\+\s+|;", source):
-        name = clean_name(part)
-        if name and any(ch.isalnum() for ch in name) and name not in names:
-            names.append(name)
-    return tuple(sorted(names))
-
-
 def ingredient_names(prod_ai: str, drugname: str) -> list[str]:
-    """The active ingredients of a DRUG row: ``prod_ai`` split on ``\\``, else the cleaned
-    ``drugname``; each cleaned by :func:`clean_name`; sorted, without duplicates."""
-    return list(_ingredients(prod_ai, drugname))
+    """The active ingredients of a DRUG row: ``prod_ai`` split on ``\\``, else ``drugname``;
+    each read as its active moiety (:func:`loaders.drugnames.active_moiety`: salts stripped
+    only down to a real ingredient, FDA biologic suffixes and acid/-ate pairs folded); sorted,
+    without duplicates."""
+    return [moiety.name for moiety in ingredients(prod_ai, drugname)]
 
 
 @lru_cache(maxsize=262144)
