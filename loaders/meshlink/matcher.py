@@ -10,6 +10,7 @@ rule                       key                  predicate       confidence (pref
 curated override           exact key            as curated      1.00
 name or entry term         exact key            exactMatch      0.95 / 0.90
 spelling/order variant     variant key          exactMatch      0.85 / 0.80
+active moiety (drugs)      exact key of moiety  exactMatch      0.85 / 0.80
 salt, ester, dose words    ingredient key       closeMatch      0.70 / 0.65
 condition rules            see condition_rules  close/broad     0.75 to 0.50
 =========================  ===================  ==============  ==========================
@@ -18,6 +19,10 @@ The condition rules (:mod:`loaders.meshlink.condition_rules`: laboratory finding
 MedDRA qualifiers and modifiers removed) are tried for conditions only, after every label failed
 the rules above: a laboratory finding or "X disorder" to the descriptor it reports
 (``skos:closeMatch``), any other form to the descriptor it falls under (``skos:broadMatch``).
+
+Drug names use the keys of :mod:`loaders.meshlink.drug_keys`: a single letter (``vitamin a``)
+is never dropped, the salt rule never leaves stub words only (``ferrous``, ``magnesium``), and
+the active moiety (``adalimumab-adaz`` is adalimumab) is tried before salt words are removed.
 
 When one rule finds several records, a record's preferred name beats an entry term and a
 descriptor beats a supplementary record; if that still leaves more than one, the name is left
@@ -34,9 +39,10 @@ from pyoxigraph import NamedNode
 from kg.namespaces import MESH
 from loaders.meshlink import terms
 from loaders.meshlink.condition_rules import ConditionRules, RuleHit
+from loaders.meshlink.drug_keys import drug_ingredient_key, drug_variant_key, moiety_key
 from loaders.meshlink.lexicon import Entry, Lexicon
 from loaders.meshlink.mapping import Link
-from loaders.meshlink.normalise import exact_key, ingredient_key, variant_key
+from loaders.meshlink.normalise import exact_key, variant_key
 from loaders.meshlink.overrides import Override
 
 
@@ -75,11 +81,27 @@ RULES = (
         "variant",
         terms.exactMatch,
         (0.85, 0.80),
-        ("drug", "condition"),
+        ("condition",),
+    ),
+    _Rule(
+        "spelling/word-order variant",
+        drug_variant_key,
+        "variant",
+        terms.exactMatch,
+        (0.85, 0.80),
+        ("drug",),
+    ),
+    _Rule(
+        "active moiety (biologic suffix, acid/-ate pair, synonym)",
+        moiety_key,
+        "exact",
+        terms.exactMatch,
+        (0.85, 0.80),
+        ("drug",),
     ),
     _Rule(
         "salt/ester/dose words removed",
-        ingredient_key,
+        drug_ingredient_key,
         "variant",
         terms.closeMatch,
         (0.70, 0.65),
