@@ -108,11 +108,16 @@ def _write_lines(sink: IO[str], lines: Iterator[str]) -> None:
     sink.writelines(chunk)
 
 
-def _tsv_to_parquet(con: duckdb.DuckDBPyConnection, table: str, tsv: Path, out: Path) -> None:
-    columns = ", ".join(f"'{name}': '{kind}'" for name, kind in TABLES[table])
-    con.execute(
-        f"COPY (SELECT * FROM read_csv(?, delim = '\t', header = false, quote = '', auto_detect = false, "  # noqa: S608
-        f"escape = '', columns = {{{columns}}})) TO '{out}' (FORMAT parquet)",
+def tsv_to_parquet(
+    con: duckdb.DuckDBPyConnection, tsv: Path, out: Path, columns: tuple[tuple[str, str], ...]
+) -> None:
+    """Convert a tab-separated file (no header, no quoting) to Parquet with typed ``columns``."""
+    names = ", ".join(f"'{name}': '{kind}'" for name, kind in columns)
+    target = str(out).replace("'", "''")
+    con.execute(  # only our own path and column names are spliced, quoted
+        "COPY (SELECT * FROM read_csv(?, delim = '\t', header = false, quote = '', "  # noqa: S608
+        f"escape = '', auto_detect = false, columns = {{{names}}})) "
+        f"TO '{target}' (FORMAT parquet)",
         [str(tsv)],
     )
 
@@ -151,7 +156,7 @@ class CaseStore:
                 tsv = partial / f"{table}.tsv"
                 with tsv.open("w", encoding="utf-8") as sink:
                     _write_lines(sink, lines)
-                _tsv_to_parquet(con, table, tsv, partial / f"{table}.parquet")
+                tsv_to_parquet(con, tsv, partial / f"{table}.parquet", TABLES[table])
                 tsv.unlink()
             con.close()
             shutil.rmtree(partial / "scratch", ignore_errors=True)

@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 from pyoxigraph import NamedNode
+from threadpoolctl import threadpool_limits
 
 from kg.staging import StagedGraph
 from kg.store import GraphInfo
@@ -110,8 +111,11 @@ def shrink(tables: ReactionTables) -> Shrinkage:
         return Shrinkage(None, empty, empty, empty)
     n = tables.a.astype(np.float64)
     expected = (tables.a + tables.b) * (tables.a + tables.c) / float(tables.n)
-    prior = ebgm.fit_prior(n, expected)
-    gm, low, high = ebgm.posterior(prior, n, expected)
+    # the fit works on short vectors: a multi-threaded BLAS only spins (4x slower when the
+    # machine is busy), so numpy's BLAS runs on one thread here
+    with threadpool_limits(1):
+        prior = ebgm.fit_prior(n, expected)
+        gm, low, high = ebgm.posterior(prior, n, expected)
     return Shrinkage(prior, gm, low, high)
 
 

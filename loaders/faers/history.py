@@ -32,6 +32,7 @@ from pyoxigraph import NamedNode
 from kg.iris import graph_iri
 from kg.namespaces import PREFIXES, RDF
 from loaders.faers import terms
+from loaders.faers.casestore import tsv_to_parquet
 from loaders.faers.counting import ReactionTables
 from loaders.faers.signals import PairMeasures
 
@@ -125,13 +126,8 @@ def save_flagged(
     partial = path.with_suffix(".tsv")
     with partial.open("w", encoding="utf-8") as sink:
         sink.writelines(f"{key}\t{drug}\t{term}\n" for drug, term in flagged)
-    target = str(path).replace("'", "''")
-    con.execute(
-        "COPY (SELECT * FROM read_csv(?, delim = '\t', header = false, quote = '', auto_detect = false, "  # noqa: S608
-        "escape = '', columns = {'quarter': 'VARCHAR', 'drug': 'VARCHAR', 'term': 'VARCHAR'})) "
-        f"TO '{target}' (FORMAT parquet)",
-        [str(partial)],
-    )
+    columns = (("quarter", "VARCHAR"), ("drug", "VARCHAR"), ("term", "VARCHAR"))
+    tsv_to_parquet(con, partial, path, columns)
     partial.unlink()
 
 

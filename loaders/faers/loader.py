@@ -197,11 +197,24 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _changed(
+    cases: CaseStore, inputs: list[QuarterInput], recorded: dict[str, GraphInfo]
+) -> list[Path]:
+    """Case base directories added or dropped since the statistics were last computed.
+
+    The statistics graph's provenance lists the directories it was computed from, so a quarter
+    swapped in by a load that died before its statistics counts as changed at the next load.
+    """
+    info = recorded.get(STATISTICS_GRAPH.value)
+    before = set(info.files) if info is not None else set()
+    now = {q.name for q in inputs}
+    return [cases.path(name) for name in sorted(before ^ now) if cases.has(name)]
+
+
 def _derive(
     store: GraphStore,
     cases: CaseStore,
     inputs: list[QuarterInput],
-    changed: list[Path],
     counted: tuple[str, ...],
     workdir: Path | None,
     stack: contextlib.ExitStack,
@@ -213,7 +226,7 @@ def _derive(
     stack.callback(con.close)
     deriver = Deriver(con, cases, inputs, recorded, workdir, stack, steps)
     with collector_paused():
-        return derive(deriver, counted, changed)
+        return derive(deriver, counted, _changed(cases, inputs, recorded))
 
 
 def _swap_derived(
@@ -303,15 +316,12 @@ def load_quarters(
                 stack.enter_context(quarter.staged)
                 quarters.append(quarter)
         inputs = [q.input for q in quarters]
-        changed = [q.input.folder for q in quarters]
+        given = {q.files.key for q in quarters}
         with steps.time("case base"):
             for key, info in _loaded({i.graph.value: i for i in store.graphs()}).items():
-                old = _existing_input(store, cases, key, info, counted)
-                if key in {q.files.key for q in quarters}:
-                    changed.append(old.folder)  # replaced: its cases may change status
-                else:
-                    inputs.append(old)
-        derived = _derive(store, cases, inputs, changed, counted, workdir, stack, steps)
+                if key not in given:
+                    inputs.append(_existing_input(store, cases, key, info, counted))
+        derived = _derive(store, cases, inputs, counted, workdir, stack, steps)
         rejects_file = None
         if problems:
             rejects_file = _rejects_path(store, [q.files.key for q in quarters], rejects)
@@ -354,7 +364,7 @@ def unload(
     *,
     roles: str | Sequence[str] | None = None,
     workdir: Path | None = None,
-    casebase: Path | None = None,
+    casebase: Path | str | None = None,
 ) -> LoadSummary:
     """Remove quarter ``key`` (``2024q1``) and recompute the derived graphs without it.
 
@@ -362,7 +372,7 @@ def unload(
     """
     counted = parse_roles(roles)
     steps = Steps()
-    cases = case_store(store, casebase)
+    cases = case_store(store, Path(casebase) if casebase else None)
     loaded = _loaded({i.graph.value: i for i in store.graphs()})
     wanted = key.strip().lower()
     if wanted not in loaded:
@@ -373,9 +383,8 @@ def unload(
     with contextlib.ExitStack() as stack:
         with steps.time("case base"):
             inputs = [_existing_input(store, cases, k, info, counted) for k, info in loaded.items()]
-        gone = next(q for q in inputs if q.key == wanted)
-        inputs.remove(gone)
-        derived = _derive(store, cases, inputs, [gone.folder], counted, workdir, stack, steps)
+        inputs = [q for q in inputs if q.key != wanted]
+        derived = _derive(store, cases, inputs, counted, workdir, stack, steps)
         with steps.time("swap"):
             for graph in (quarter_graph(wanted), dedup_graph(wanted), history_graph(wanted)):
                 store.drop_graph(graph)
