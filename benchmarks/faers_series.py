@@ -16,7 +16,7 @@ pvkg's graph key (``OUT/2024q1``, ``OUT/2024q2``, …; ``pvkg load faers`` reads
 * each quarter's deleted-case list names about 0.75% as many caseids as it has reports
   (``--deleted``), half of the current quarter's cases and half of earlier quarters';
 * a few planted signals (``--signals``, default 3): from quarter ``--signal-from`` on (default
-  the middle of the series), ``--signal-rate`` of the new reports (default 0.3%) name a chosen
+  the middle of the series), ``--signal-rate`` of the new reports (default 0.1%) name a chosen
   mid-frequency drug as primary suspect together with a chosen mid-frequency reaction term, so
   the pair's co-reporting jumps there. They are printed and written to ``OUT/planted.tsv``
   (quarter, ingredient, term and the IRIs pvkg gives the drug and the condition).
@@ -57,6 +57,7 @@ from faers_generate import (  # noqa: E402
 )
 
 from kg.iris import condition_iri, drug_iri  # noqa: E402
+from loaders.faers.normalise import ingredient_names  # noqa: E402
 
 LAG_WEIGHTS = (0.45, 0.25, 0.13, 0.07)
 """Weights of follow-ups of cases of 1, 2, 3 and 4 quarters before."""
@@ -121,7 +122,7 @@ class Settings:
     delete_rate: float = 0.0075
     signals: int = 3
     signal_from: int | None = None
-    signal_rate: float = 0.003
+    signal_rate: float = 0.001
 
 
 def quarters(start: str, count: int) -> Iterator[tuple[int, int]]:
@@ -268,7 +269,10 @@ class Series:
 
 
 def write_planted(out: Path, series: Series, keys: Sequence[str]) -> list[dict[str, str]]:
-    """Write ``OUT/planted.tsv`` (one line per planted signal) and return its rows."""
+    """Write ``OUT/planted.tsv`` (one line per planted signal) and return its rows.
+
+    The drug's IRI is the one pvkg's FAERS loader gives the ingredient (its active moiety).
+    """
     rows = []
     for signal in series.planted:
         ingredient = series.vocab.ingredients[signal.drug]
@@ -278,7 +282,7 @@ def write_planted(out: Path, series: Series, keys: Sequence[str]) -> list[dict[s
                 "from_quarter": keys[signal.start] if signal.start < len(keys) else "never",
                 "ingredient": ingredient,
                 "term": term,
-                "drug": drug_iri(ingredient).value,
+                "drug": drug_iri(ingredient_names(ingredient, "")[0]).value,
                 "condition": condition_iri(term).value,
                 "rate": str(signal.rate),
             }
