@@ -46,7 +46,10 @@ def describe(summary: LinkSummary) -> str:
         total = summary.entities[kind]
         linked = summary.linked.get(kind, 0)
         parts.append(f"{kind}s {linked:,}/{total:,} linked ({summary.coverage(kind):.0%})")
-    parts.append(f"{summary.exact:,} exact, {summary.close:,} close, {summary.curated:,} curated")
+    parts.append(
+        f"{summary.exact:,} exact, {summary.close:,} close, {summary.broad:,} broad, "
+        f"{summary.curated:,} curated"
+    )
     parts.append(f"{summary.hierarchy:,} hasAncestor, {summary.memberships:,} memberOfClass")
     parts.append(f"{len(summary.unmapped):,} unmapped")
     return "; ".join(parts)

@@ -54,6 +54,7 @@ class LinkSummary:
     :param hierarchy: ``pv:hasAncestor`` triples.
     :param memberships: ``pv:memberOfClass`` triples.
     :param unmapped: the entities left without a link, with the reason.
+    :param broad: ``skos:broadMatch`` links written (condition rules, curated overrides).
     """
 
     graph: NamedNode
@@ -66,6 +67,7 @@ class LinkSummary:
     hierarchy: int
     memberships: int
     unmapped: tuple[Unmapped, ...]
+    broad: int = 0
 
     def coverage(self, kind: str) -> float:
         """Share of entities of ``kind`` that are linked (0 when there are none)."""
@@ -188,4 +190,5 @@ def write_links(
         hierarchy=graph.hierarchy_triples,
         memberships=graph.class_triples,
         unmapped=tuple(unmapped),
+        broad=sum(1 for x in chosen if x.predicate == terms.broadMatch),
     )
