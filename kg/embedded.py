@@ -4,6 +4,7 @@ Directory layout::
 
     <location>/oxigraph/   the pyoxigraph database
     <location>/journal/    graph replacements in progress (staged N-Triples + a JSON record)
+    <location>/graphs/     kept copies of graphs loaded with ``incremental=True`` (kg.kept)
 
 A graph is replaced in three steps. The loader first writes and validates the complete new
 content as an N-Triples file; nothing in the store has changed yet, so a bad input leaves the store
@@ -34,10 +35,11 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
 
-from pyoxigraph import NamedNode, RdfFormat, Store
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
 
 from kg.binding import bind_values, declares_dataset
 from kg.errors import QueryError, StoreError
+from kg.kept import difference, forget, keep, read_copy
 from kg.provenance import (
     GRAPHS_QUERY,
     drop_provenance_update,
@@ -48,6 +50,8 @@ from kg.provenance import (
 )
 from kg.staging import count_lines, sort_lines
 from kg.store import GraphInfo, Provenance, QueryResult, Term
+
+NT = RdfFormat.N_TRIPLES
 
 
 class EmbeddedStore:
@@ -64,6 +68,7 @@ class EmbeddedStore:
         self.read_only = read_only
         self._db_path = path / "oxigraph"
         self._journal = path / "journal"
+        self._kept = path / "graphs"
         self._store = self._open(read_only)
         if not read_only:
             self._replay_journal()
@@ -148,11 +153,22 @@ class EmbeddedStore:
     # --- writing ---------------------------------------------------------------------------
 
     def replace_graph(
-        self, graph: NamedNode, ntriples: Path, provenance: Provenance, *, optimize: bool = True
+        self,
+        graph: NamedNode,
+        ntriples: Path,
+        provenance: Provenance,
+        *,
+        optimize: bool = True,
+        incremental: bool = False,
     ) -> int:
-        """Replace ``graph`` with the staged N-Triples file; see the module docstring."""
+        """Replace ``graph`` with the staged N-Triples file; see the module docstring.
+
+        With ``incremental`` the staged file is kept after the load (:mod:`kg.kept`), and a
+        graph loaded that way before is changed by removing and adding only the lines that
+        differ: for derived graphs that are replaced often and change little.
+        """
         self._require_writable()
-        record = self._stage(graph, ntriples, provenance)
+        record = self._stage(graph, ntriples, provenance, incremental)
         count = self._apply(record)
         self._finish(record)
         if optimize:
@@ -165,6 +181,7 @@ class EmbeddedStore:
         with contextlib.suppress(OSError):
             self._store.remove_graph(graph)
         self._store.update(drop_provenance_update(graph))
+        forget(self._kept_path(graph))
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL Update in one transaction.
@@ -197,8 +214,24 @@ class EmbeddedStore:
     def _named_graphs(self) -> list[NamedNode]:
         return [g for g in self._store.named_graphs() if isinstance(g, NamedNode)]
 
-    def _stage(self, graph: NamedNode, ntriples: Path, provenance: Provenance) -> Path:
-        key = hashlib.sha256(graph.value.encode()).hexdigest()[:16]
+    def _kept_path(self, graph: NamedNode) -> Path:
+        return self._kept / f"{_graph_key(graph)}.nt"
+
+    def _diff(self, graph: NamedNode, data: Path) -> dict[str, str] | None:
+        """Files of the lines to remove and add, if ``graph`` has a kept copy still valid."""
+        copy = read_copy(self._kept_path(graph))
+        info = next((i for i in self.graphs() if i.graph == graph), None)
+        if copy is None or not copy.matches(info):
+            return None
+        removed = data.with_suffix(".removed")
+        added = data.with_suffix(".added")
+        difference(copy.data, data, removed, added)
+        return {"removed": removed.name, "added": added.name}
+
+    def _stage(
+        self, graph: NamedNode, ntriples: Path, provenance: Provenance, incremental: bool
+    ) -> Path:
+        key = _graph_key(graph)
         data = self._journal / f"{key}.nt"
         _link_or_copy(ntriples, data)
         record = self._journal / f"{key}.json"
@@ -209,6 +242,8 @@ class EmbeddedStore:
                 **asdict(provenance),
                 "derived_from": [g.value for g in provenance.derived_from],
             },
+            "incremental": incremental,
+            "diff": self._diff(graph, data) if incremental else None,
         }
         partial = record.with_suffix(".tmp")
         partial.write_text(json.dumps(body, indent=1), encoding="utf-8")
@@ -227,31 +262,55 @@ class EmbeddedStore:
             title=prov["title"],
             derived_from=tuple(NamedNode(g) for g in prov["derived_from"]),
         )
+        diff = body.get("diff")
         try:
-            self._store.remove_graph(graph)
-            self._store.bulk_load(
-                path=str(self._journal / body["data"]), format=RdfFormat.N_TRIPLES, to_graph=graph
-            )
+            if diff:  # both steps are idempotent: a replay after a crash applies them again
+                removed = parse(path=str(self._journal / diff["removed"]), format=NT)
+                for t in removed:
+                    self._store.remove(Quad(t.subject, t.predicate, t.object, graph))
+                loaded = self._journal / diff["added"]
+            else:
+                self._store.remove_graph(graph)
+                loaded = self._journal / body["data"]
+            self._store.bulk_load(path=str(loaded), format=NT, to_graph=graph)
         except (OSError, SyntaxError) as error:
             raise StoreError(
                 f"loading {graph.value} into {self.location} failed: {error}"
             ) from None
         count = count_lines(self._journal / body["data"])
-        meta = provenance_triples(graph, provenance, count, now_literal())
+        stamp = now_literal()
+        meta = provenance_triples(graph, provenance, count, stamp)
         self._store.update(replace_provenance_update(graph, meta))
+        body["loaded"] = {"checksum": provenance.checksum, "triples": count, "at": stamp.value}
+        partial = record.with_suffix(".tmp")
+        partial.write_text(json.dumps(body, indent=1), encoding="utf-8")
+        partial.replace(record)
         return count
 
     def _finish(self, record: Path) -> None:
         body = json.loads(record.read_text(encoding="utf-8"))
-        (self._journal / body["data"]).unlink(missing_ok=True)
+        data = self._journal / body["data"]
+        kept = self._kept_path(NamedNode(body["graph"]))
+        loaded = body.get("loaded")
+        if body.get("incremental") and loaded:
+            keep(data, kept, loaded["checksum"], loaded["triples"], loaded["at"])
+        else:
+            forget(kept)  # the graph changed without it: never diff against it again
+            data.unlink(missing_ok=True)
+        for name in (body.get("diff") or {}).values():
+            (self._journal / name).unlink(missing_ok=True)
         record.unlink()
 
     def _replay_journal(self) -> None:
         for record in sorted(self._journal.glob("*.json")):
             self._apply(record)
             self._finish(record)
-        for leftover in self._journal.glob("*.tmp"):
+        for leftover in self._journal.iterdir():  # parts of a replacement never recorded
             leftover.unlink()
+
+
+def _graph_key(graph: NamedNode) -> str:
+    return hashlib.sha256(graph.value.encode()).hexdigest()[:16]
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

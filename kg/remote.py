@@ -166,10 +166,17 @@ class RemoteStore:
     # --- writing ---------------------------------------------------------------------------
 
     def replace_graph(
-        self, graph: NamedNode, ntriples: Path, provenance: Provenance, *, optimize: bool = True
+        self,
+        graph: NamedNode,
+        ntriples: Path,
+        provenance: Provenance,
+        *,
+        optimize: bool = True,
+        incremental: bool = False,
     ) -> int:
         """Replace ``graph`` with the staged N-Triples file: load into a staging graph, then
-        switch in one update (see the module docstring). ``optimize`` has no effect here.
+        switch in one update (see the module docstring). ``optimize`` and ``incremental`` have no
+        effect here.
 
         :return: the number of triples in the new graph, as counted by the engine.
         :raises StoreError: if the store is read-only or the engine cannot be written; the old

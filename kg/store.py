@@ -123,13 +123,21 @@ class GraphStore(Protocol):
         ...
 
     def replace_graph(
-        self, graph: NamedNode, ntriples: Path, provenance: Provenance, *, optimize: bool = True
+        self,
+        graph: NamedNode,
+        ntriples: Path,
+        provenance: Provenance,
+        *,
+        optimize: bool = True,
+        incremental: bool = False,
     ) -> int:
         """Make ``graph`` hold exactly the triples of the staged N-Triples file.
 
         The file must be complete and valid before the call (loaders validate their input
         first), one triple per line without duplicates, as :meth:`kg.staging.StagedGraph.finish`
-        writes it. Readers see either the old or the new graph, never a mix.
+        writes it. Readers see either the old or the new graph, never a mix. ``incremental``
+        asks a backend that can to change only what differs from the last load of the graph
+        (the embedded store, :mod:`kg.kept`); others replace the whole graph.
 
         :return: the number of triples in the new graph.
         :raises StoreError: if the store cannot be written.

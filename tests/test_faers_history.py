@@ -274,3 +274,58 @@ def test_shared_quarters_one_at_a_time_equal_all_together(tmp_path: Path) -> Non
         assert graph_lines(apart, graph) == graph_lines(together, graph), graph
     together.close()
     apart.close()
+
+
+def saved(store: EmbeddedStore, name: str, **params: str) -> list[dict[str, str]]:
+    from kg.catalogue import Catalogue
+    from kg.params import run_saved
+
+    result = run_saved(store, Catalogue().get(name), params)
+    assert isinstance(result, QuerySolutions)
+    names = [v.value for v in result.variables]
+    return [{n: row[n].value for n in names if row[n] is not None} for row in result]
+
+
+def test_signal_history_query_gives_one_row_per_quarter(loaded_in_order: EmbeddedStore) -> None:
+    rows = saved(loaded_in_order, "signal-history", drug="alphamab", event="rash")
+    assert [(r["quarter"], r["a"], r["signal"]) for r in rows] == [
+        ("2020q2", "3", "true"),
+        ("2020q3", "3", "true"),
+    ]
+    # PRR as of 2020q2 = (3/4)/(2/23), as of 2020q3 = (3/4)/(3/24)
+    assert float(rows[0]["prr"]) == pytest.approx((3 / 4) / (2 / 23), rel=1e-5)
+    assert float(rows[1]["prr"]) == pytest.approx((3 / 4) / (3 / 24), rel=1e-5)
+
+
+def test_new_signals_query_lists_the_pairs_first_flagged_in_a_quarter(
+    loaded_in_order: EmbeddedStore,
+) -> None:
+    rows = saved(loaded_in_order, "new-signals", quarter="2020Q2")
+    assert [(r["drug"].rsplit("/", 1)[1], r["event"].rsplit("/", 1)[1]) for r in rows] == [
+        ("alphamab", "rash")
+    ]
+    assert rows[0]["aThen"] == "3" and rows[0]["signalNow"] == "true"
+    first = saved(loaded_in_order, "new-signals", quarter="2020q1")
+    assert [(r["drug"].rsplit("/", 1)[1], r["aThen"]) for r in first] == [("betanib", "21")]
+    assert saved(loaded_in_order, "new-signals", quarter="2020q3") == []
+
+
+def test_ebgm_is_reported_with_the_prior_it_came_from(loaded_in_order: EmbeddedStore) -> None:
+    from loaders.faers.ebgm import Prior, posterior
+
+    (row,) = saved(loaded_in_order, "pair-statistics", drug="alphamab", event="rash")
+    fitted = value(
+        loaded_in_order,
+        "SELECT (CONCAT(STR(?a1), ' ', STR(?b1), ' ', STR(?a2), ' ', STR(?b2), ' ', STR(?p)) "
+        "AS ?x) WHERE { ?d pv:priorAlpha1 ?a1 ; pv:priorBeta1 ?b1 ; pv:priorAlpha2 ?a2 ; "
+        "pv:priorBeta2 ?b2 ; pv:priorP ?p }",
+    )
+    prior = Prior(*(float(x) for x in fitted[0].split()))
+    a, b, c, n = (int(row[k]) for k in ("a", "b", "c", "n"))
+    expected = [float(x[0]) for x in posterior(prior, [a], [(a + b) * (a + c) / n])]
+    got = [float(row[k]) for k in ("ebgm", "eb05", "eb95")]
+    assert got == pytest.approx(expected, rel=1e-4)  # the prior is stored to 6 digits
+    assert got[1] < got[2]  # (EBGM, a geometric mean, may lie below EB05 in a mixture)
+    assert row["firstQuarter"] == "2020q2"
+    signals = saved(loaded_in_order, "drug-signals", drug="alphamab")
+    assert [(s["eventLabel"], s["firstQuarter"]) for s in signals] == [("Rash", "2020q2")]

@@ -39,6 +39,7 @@ from loaders.faers.history import (
     write_history,
 )
 from loaders.faers.signals import (
+    FULL_MIN_A,
     PairMeasures,
     Shrinkage,
     SignalCounts,
@@ -113,9 +114,12 @@ def shrink(tables: ReactionTables) -> Shrinkage:
     expected = (tables.a + tables.b) * (tables.a + tables.c) / float(tables.n)
     # the fit works on short vectors: a multi-threaded BLAS only spins (4x slower when the
     # machine is busy), so numpy's BLAS runs on one thread here
+    full = tables.a >= FULL_MIN_A  # only full statistics nodes report EBGM (signals.py)
+    gm, low, high = (np.full(size, np.nan) for _ in range(3))
     with threadpool_limits(1):
         prior = ebgm.fit_prior(n, expected)
-        gm, low, high = ebgm.posterior(prior, n, expected)
+        if full.any():
+            gm[full], low[full], high[full] = ebgm.posterior(prior, n[full], expected[full])
     return Shrinkage(prior, gm, low, high)
 
 

@@ -34,11 +34,11 @@ from kg.namespaces import PREFIXES, RDF
 from loaders.faers import terms
 from loaders.faers.casestore import tsv_to_parquet
 from loaders.faers.counting import ReactionTables
-from loaders.faers.signals import PairMeasures
+from loaders.faers.signals import FULL_MIN_A, PairMeasures
 
 ID = PREFIXES["pvid"]
 XSD = PREFIXES["xsd"]
-MIN_A = 3
+MIN_A = FULL_MIN_A
 """Pairs with fewer reports as of a quarter get no history point there (they cannot be
 Evans signals)."""
 _CHUNK = 500

@@ -243,7 +243,9 @@ def _swap_derived(
                 title=item.title,
                 derived_from=tuple(quarter_graph(q.key) for q in inputs),
             )
-            store.replace_graph(item.graph, item.staged.path, provenance, optimize=False)
+            store.replace_graph(
+                item.graph, item.staged.path, provenance, optimize=False, incremental=True
+            )
         provenance = Provenance(
             source="faers",
             files=tuple(q.name for q in inputs),
@@ -253,7 +255,7 @@ def _swap_derived(
             derived_from=tuple(quarter_graph(q.key) for q in inputs),
         )
         count = store.replace_graph(
-            STATISTICS_GRAPH, derived.statistics.path, provenance, optimize=False
+            STATISTICS_GRAPH, derived.statistics.path, provenance, optimize=False, incremental=True
         )
     with steps.time("optimize"):
         store.optimize()

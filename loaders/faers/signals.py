@@ -7,11 +7,19 @@ is added, replaced or removed, from the counts of :mod:`loaders.faers.counting`.
   what was counted, the roles counted as exposure, N, and the fitted EBGM prior;
 * every (drug, reaction term) pair seen together in a counted report:
   ``pvid:association/induces/<drug>/<term>/faers``, a ``pv:DisproportionalityStatistics``
-  with a, b, c, d, PRR, ROR (with 95% CIs), χ², IC, IC025, EBGM with EB05 and EB95, the Evans
+  with its count a; pairs with a ≥ :data:`FULL_MIN_A` (the least an Evans signal needs) also
+  with b, c, d, PRR, ROR (with 95% CIs), χ², IC, IC025, EBGM with EB05 and EB95, the Evans
   flag (:mod:`loaders.faers.statistics`, :mod:`loaders.faers.ebgm`) and, for a pair flagged
   in some quarter, ``pv:firstSignalQuarter``; for flagged pairs also
   ``<drug> pv:faersSignal <node>`` and ``<term> pv:faersSignal <node>``, so a drug's or a
   term's signals are one lookup away;
+* the margins: ``<drug> pv:drugReportCount`` (a + b) and ``<term> pv:eventReportCount``
+  (a + c), from which ``pair-statistics`` completes the table of a rarer pair.
+
+Every new report changes N, and with it every full table. Rarer pairs — most pairs — keep
+only their count a, which changes only when a report brings the pair again, so that a load
+changes a small part of the graph (ADR 0010; the graph is replaced incrementally,
+:mod:`kg.kept`).
 * every (drug, indication) pair: ``pvid:association/treats/<drug>/<term>/faers``, a
   ``pv:IndicationReportCount`` with ``pv:reportCount``.
 
@@ -122,6 +130,11 @@ _MEASURES = tuple(
 
 
 _EB = tuple(f" {prop} " for prop in (terms.ebgm, terms.eb05, terms.eb95))
+_DRUG_REPORTS = f' {terms.drugReportCount} "'
+_EVENT_REPORTS = f' {terms.eventReportCount} "'
+
+FULL_MIN_A = 3
+"""Pairs with fewer reports together keep only their count a (they cannot be Evans signals)."""
 
 
 def _table_ends(
@@ -130,6 +143,8 @@ def _table_ends(
     """The ends (`` predicate object .``) of the lines of a statistics node that depend on its
     2×2 table alone (its measures ``s`` and EBGM, EB05, EB95 ``eb``)."""
     a, b, c, d = t
+    if a < FULL_MIN_A:
+        return (_STATISTICS_TYPE, _DEFINED_BY, f'{_COUNT_A}{a}"{INTEGER} .\n')
     ends = [
         _STATISTICS_TYPE,
         _DEFINED_BY,
@@ -187,6 +202,20 @@ def _indication_lines(drug: str, term: str, count: int) -> str:
 
 
 Floats = npt.NDArray[np.float64]
+
+
+def _margin_lines(tables: ReactionTables) -> list[str]:
+    """``pv:drugReportCount`` of every drug and ``pv:eventReportCount`` of every term."""
+    drugs: dict[str, int] = {}
+    events: dict[str, int] = {}
+    columns = (tables.a.tolist(), tables.b.tolist(), tables.c.tolist())
+    pairs = zip(tables.drug.tolist(), tables.term.tolist(), *columns, strict=True)
+    for drug, event, a, b, c in pairs:
+        drugs[drug] = a + b
+        events[event] = a + c
+    lines = [f'<{ID}drug/{k}>{_DRUG_REPORTS}{n}"{INTEGER} .\n' for k, n in drugs.items()]
+    lines += [f'<{ID}condition/{k}>{_EVENT_REPORTS}{n}"{INTEGER} .\n' for k, n in events.items()]
+    return ["".join(lines)]
 
 
 @dataclass(frozen=True)
@@ -271,6 +300,7 @@ def write_statistics(
             sink(["".join(out)])
             out = []
     sink(["".join(out)])
+    sink(_margin_lines(tables))
     counted = indications.count.tolist()
     out = []
     for drug, term, count in zip(

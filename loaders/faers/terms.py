@@ -74,6 +74,8 @@ priorAlpha2: Final = PV["priorAlpha2"]
 priorBeta2: Final = PV["priorBeta2"]
 priorP: Final = PV["priorP"]
 firstSignalQuarter: Final = PV["firstSignalQuarter"]
+drugReportCount: Final = PV["drugReportCount"]
+eventReportCount: Final = PV["eventReportCount"]
 
 # --- signals over time -----------------------------------------------------------------------
 SignalHistoryPoint: Final = PV["SignalHistoryPoint"]
@@ -203,6 +205,16 @@ DECLARATIONS: Final[dict[str, tuple[str, str, str]]] = {
         "first signal quarter",
         "The first FAERS quarter as of which the pair met the Evans criteria (cumulative "
         "statistics over the quarters up to it).",
+    ),
+    "drugReportCount": (
+        "datatype",
+        "FAERS reports with the drug",
+        "Deduplicated FAERS reports counted in the statistics that expose the drug (a + b).",
+    ),
+    "eventReportCount": (
+        "datatype",
+        "FAERS reports with the event",
+        "Deduplicated FAERS reports counted in the statistics with the reaction term (a + c).",
     ),
     "SignalHistoryPoint": (
         "class",
