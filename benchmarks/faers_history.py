@@ -134,9 +134,15 @@ def disk_mb(path: Path) -> float:
     return total / (1 << 20)
 
 
-def load_quarter(key: str, source: Path, store: Path, logs: Path) -> Load:
-    """Run one ``pvkg load faers`` process and measure it."""
-    command = [sys.executable, "-m", "cli.main", "--store", str(store), "load", "faers"]
+def load_quarter(
+    key: str,
+    source: Path,
+    store: Path,
+    logs: Path,
+    options: list[str] = (),  # type: ignore[assignment]
+) -> Load:
+    """Run one ``pvkg load faers`` process (with extra ``options``) and measure it."""
+    command = [sys.executable, "-m", "cli.main", "--store", str(store), "load", "faers", *options]
     env = dict(
         os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
     )
@@ -301,6 +307,13 @@ def main() -> None:
     parser.add_argument("--rss-limit-mb", type=float, default=2500.0)
     parser.add_argument("--rss-growth", type=float, default=0.10)
     parser.add_argument("--check", action="store_true", help="exit 1 when a check fails")
+    parser.add_argument(
+        "--load-option",
+        action="append",
+        default=[],
+        metavar="ARG",
+        help="an extra argument for each 'pvkg load faers' (e.g. --load-option=--optimize=never)",
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     sources = quarter_sources(series_dir(args))
@@ -310,7 +323,7 @@ def main() -> None:
     print(f"loading {len(sources)} quarters into a fresh {store} (code {commit()})", flush=True)
     loads: list[Load] = []
     for key, source in sources:
-        load = load_quarter(key, source, store, logs)
+        load = load_quarter(key, source, store, logs, args.load_option)
         load.ratio = round(load.wall_s / loads[0].wall_s, 3) if loads else 1.0
         loads.append(load)
         print(json.dumps(asdict(load)), flush=True)

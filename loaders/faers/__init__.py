@@ -48,3 +48,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the case base directory (default: $PVKG_CASEBASE, else <store>/casebase for a "
         "store directory, else one per server URL under ~/.local/share/pvkg/casebase)",
     )
+    parser.add_argument(
+        "--optimize",
+        choices=("always", "never"),
+        default="always",
+        help="compact the store after the load: queries are faster after it, its cost grows "
+        "with the whole store (default: always)",
+    )

@@ -230,11 +230,19 @@ def _derive(
 
 
 def _swap_derived(
-    store: GraphStore, derived: Derived, inputs: list[QuarterInput], steps: Steps
+    store: GraphStore,
+    derived: Derived,
+    inputs: list[QuarterInput],
+    steps: Steps,
+    optimize: bool,
 ) -> int:
-    """Swap the staged derived graphs in, the statistics graph last; return its triples."""
-    with steps.time("swap"):
-        for item in derived.graphs:
+    """Swap the staged derived graphs in, the statistics graph last; return its triples.
+
+    :param optimize: compact the whole store afterwards (see ADR 0010 for its cost).
+    """
+    for item in derived.graphs:
+        kind = item.graph.value.rsplit("/", 2)[-2].removeprefix("faers-")
+        with steps.time(f"swap {kind}"):
             provenance = Provenance(
                 source="faers",
                 files=item.inputs,
@@ -246,6 +254,7 @@ def _swap_derived(
             store.replace_graph(
                 item.graph, item.staged.path, provenance, optimize=False, incremental=True
             )
+    with steps.time("swap statistics"):
         provenance = Provenance(
             source="faers",
             files=tuple(q.name for q in inputs),
@@ -257,8 +266,9 @@ def _swap_derived(
         count = store.replace_graph(
             STATISTICS_GRAPH, derived.statistics.path, provenance, optimize=False, incremental=True
         )
-    with steps.time("optimize"):
-        store.optimize()
+    if optimize:
+        with steps.time("optimize"):
+            store.optimize()
     return count
 
 
@@ -291,6 +301,7 @@ def load_quarters(
     roles: str | Sequence[str] | None = None,
     workdir: Path | None = None,
     casebase: Path | None = None,
+    optimize: bool = True,
 ) -> list[LoadSummary]:
     """Load every quarter found at ``path`` and recompute the derived graphs.
 
@@ -301,6 +312,8 @@ def load_quarters(
     :param roles: drug roles counted as exposure (default ``PS,SS``).
     :param workdir: where staged files go (default: the system temporary directory).
     :param casebase: the case base directory (default: see :func:`case_store`).
+    :param optimize: compact the store after the swaps (queries are faster after it; its
+        cost grows with the whole store, ADR 0010).
     :return: one summary per quarter, then the statistics graph's.
     :raises InputError: if ``path`` is not a FAERS quarter or a table is unreadable; the store
         is then unchanged.
@@ -329,10 +342,10 @@ def load_quarters(
             rejects_file = _rejects_path(store, [q.files.key for q in quarters], rejects)
             problems.write(rejects_file)
         summaries = []
-        with steps.time("swap"):
+        with steps.time("swap quarter"):
             for quarter in quarters:
                 summaries.append(_swap_quarter(store, quarter, problems, rejects_file))
-        count = _swap_derived(store, derived, inputs, steps)
+        count = _swap_derived(store, derived, inputs, steps, optimize)
         _collect(cases, inputs)
         summaries.append(_statistics_summary(derived, count, problems, rejects_file, steps))
     return summaries
@@ -367,6 +380,7 @@ def unload(
     roles: str | Sequence[str] | None = None,
     workdir: Path | None = None,
     casebase: Path | str | None = None,
+    optimize: bool = True,
 ) -> LoadSummary:
     """Remove quarter ``key`` (``2024q1``) and recompute the derived graphs without it.
 
@@ -387,10 +401,10 @@ def unload(
             inputs = [_existing_input(store, cases, k, info, counted) for k, info in loaded.items()]
         inputs = [q for q in inputs if q.key != wanted]
         derived = _derive(store, cases, inputs, counted, workdir, stack, steps)
-        with steps.time("swap"):
+        with steps.time("drop"):
             for graph in (quarter_graph(wanted), dedup_graph(wanted), history_graph(wanted)):
                 store.drop_graph(graph)
-        count = _swap_derived(store, derived, inputs, steps)
+        count = _swap_derived(store, derived, inputs, steps, optimize)
         _collect(cases, inputs)
         return _statistics_summary(derived, count, Rejects(), None, steps)
 
@@ -405,6 +419,7 @@ def load(store: GraphStore, path: Path, **options: object) -> LoadSummary:
     roles = options.get("roles")
     workdir = options.get("workdir")
     casebase = options.get("casebase")
+    optimize = options.get("optimize", "always") != "never"
     summaries = load_quarters(
         store,
         Path(path),
@@ -412,6 +427,7 @@ def load(store: GraphStore, path: Path, **options: object) -> LoadSummary:
         roles=str(roles) if roles else None,
         workdir=Path(str(workdir)) if workdir else None,
         casebase=Path(str(casebase)) if casebase else None,
+        optimize=optimize,
     )
     stats = summaries[-1]
     quarters = summaries[:-1]
