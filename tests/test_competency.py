@@ -82,14 +82,16 @@ def test_q1_drugs_treating_and_inducing_psoriasis(
     assert {local(r["drug"]) for r in rows} == {"drug/infliximab"}
     sides = {r["side"]: r for r in rows}
     assert set(sides) == {"treats", "induces"}
+    assert len(rows) == 2  # one piece of evidence on each side
     treats, induces = sides["treats"], sides["induces"]
-    assert local(treats["edgeCondition"]) == "condition/psoriasis"
+    assert local(treats["form"]) == "condition/psoriasis"
     assert treats["source"] == f"{PVID}casereport/{NEWS}"
+    assert treats["kind"] == induces["kind"] == "curated edge"
     assert treats["reports"] == "1"
-    assert local(induces["edgeCondition"]) == "condition/paradoxical-psoriasis"
+    assert local(induces["form"]) == "condition/paradoxical-psoriasis"
     assert induces["source"] == f"{PVID}casereport/{CASES}"
-    assert induces["reports"] == induces["reportCount"] == "2"
-    assert "Case 1" in induces["reportLabels"] and "Case 2" in induces["reportLabels"]
+    assert induces["reports"] == "2"
+    assert induces["formLabel"] == "paradoxical psoriasis"
 
 
 # --- 2. drugs inducing psoriasis, with patient counts --------------------------------------------
@@ -330,42 +332,3 @@ def test_saved_queries_use_only_pv_skos_rdfs_terms(catalogue: Catalogue) -> None
         for iri in iris:
             assert any(iri.startswith(base) for base in allowed), (name, iri)
         assert not re.search(r"\bGRAPH\s*[?<]", text), name  # union default graph only
-
-
-# --- treat and induce, per source -------------------------------------------------------------
-
-
-def curated_edge(drug: str, predicate: str, condition: str) -> str:
-    """Turtle for a curated edge and its association node, as the case-report loader writes."""
-    node = f"<{PVID}association/{predicate}/{drug}/{condition}/test>"
-    subject, obj = f"<{PVID}drug/{drug}>", f"<{PVID}condition/{condition}>"
-    return (
-        f"{subject} <{PV}{predicate}> {obj} .\n"
-        f"{node} a <{PV}Association> ; <{PV}associationSubject> {subject} ;\n"
-        f"  <{PV}associationPredicate> <{PV}{predicate}> ; <{PV}associationObject> {obj} .\n"
-    )
-
-
-def test_treat_and_induce_evidence_pairs_edges_of_one_source(
-    tmp_path: Path, catalogue: Catalogue
-) -> None:
-    """Cyclosporine treats paradoxical psoriasis in the two-cases report; another case-report
-    graph says it induces it: one curated row. Infliximab induces it (two-cases report) and is
-    said to treat it by a source of another name: no row."""
-    from loaders import rdf
-
-    store = EmbeddedStore(tmp_path / "store")
-    for path in casereport.bundled():
-        casereport.load(store, path)
-    extra, other = tmp_path / "extra.ttl", tmp_path / "other.ttl"
-    extra.write_text(curated_edge("cyclosporine", "induces", "paradoxical-psoriasis"))
-    other.write_text(curated_edge("infliximab", "treats", "paradoxical-psoriasis"))
-    rdf.load(store, extra, graph=f"{PREFIXES['pvgraph']}casereport/test", source="casereport")
-    rdf.load(store, other, graph=f"{PREFIXES['pvgraph']}other", source="other")
-    rows = run(store, catalogue, "treat-and-induce-evidence", condition="paradoxical psoriasis")
-    assert [(local(r["drug"]), r["source"], r["drugLabel"]) for r in rows] == [
-        ("drug/cyclosporine", "casereport", "cyclosporine")
-    ]
-    assert set(rows[0]) == {"drug", "drugLabel", "source"}  # no FAERS figures on a curated row
-    assert run(store, catalogue, "treat-and-induce-evidence", condition="psoriasis") == []
-    store.close()

@@ -179,14 +179,19 @@ def test_two_by_two_tables_match_an_independent_count(loaded: EmbeddedStore, dat
 
 
 def test_apremilast_treats_and_induces_psoriasis_in_2017q2(loaded: EmbeddedStore) -> None:
-    query = Catalogue().get("treat-and-induce-evidence")
+    query = Catalogue().get("drugs-treating-and-inducing")
     result = run_saved(loaded, query, {"condition": "psoriasis"})
     assert isinstance(result, QuerySolutions)
-    rows = {(r["drug"].value, r["source"].value): r for r in result}
-    key = ("https://w3id.org/pvkg/id/drug/apremilast", "faers")
-    assert key in rows
-    assert int(rows[key]["indicationReports"].value) >= 1
-    assert int(rows[key]["reactionReports"].value) >= 1
+    rows = {
+        r["side"].value: r
+        for r in result
+        if r["drug"].value == "https://w3id.org/pvkg/id/drug/apremilast"
+    }
+    assert set(rows) == {"treats", "induces"}
+    assert rows["treats"]["kind"].value == "FAERS indication reports"
+    assert rows["induces"]["kind"].value == "FAERS reaction statistics"
+    assert int(rows["treats"]["reports"].value) >= 1
+    assert int(rows["induces"]["reports"].value) >= 1
     reports = run_saved(
         loaded, Catalogue().get("pair-reports"), {"drug": "apremilast", "event": "psoriasis"}
     )
