@@ -8,13 +8,14 @@ is added, replaced or removed, from the counts of :mod:`loaders.faers.counting`.
 * every (drug, reaction term) pair seen together in a counted report:
   ``pvid:association/induces/<drug>/<term>/faers``, a ``pv:DisproportionalityStatistics``
   with its count a; pairs with a ≥ :data:`FULL_MIN_A` (the least an Evans signal needs) also
-  with b, c, d, PRR, ROR (with 95% CIs), χ², IC, IC025, EBGM with EB05 and EB95, the Evans
+  with PRR, ROR (with 95% CIs), χ², IC, IC025, EBGM with EB05 and EB95, the Evans
   flag (:mod:`loaders.faers.statistics`, :mod:`loaders.faers.ebgm`) and, for a pair flagged
   in some quarter, ``pv:firstSignalQuarter``; for flagged pairs also
   ``<drug> pv:faersSignal <node>`` and ``<term> pv:faersSignal <node>``, so a drug's or a
   term's signals are one lookup away;
 * the margins: ``<drug> pv:drugReportCount`` (a + b) and ``<term> pv:eventReportCount``
-  (a + c), from which ``pair-statistics`` completes the table of a rarer pair.
+  (a + c), from which the saved queries complete every pair's table (b, c and d change with
+  almost every load, so no node stores them).
 
 Every new report changes N, and with it every full table. Rarer pairs — most pairs — keep
 only their count a, which changes only when a report brings the pair again, so that a load
@@ -104,10 +105,7 @@ _STATISTICS_TYPE = f" {A} {terms.DisproportionalityStatistics} .\n"
 _SUBJECT_DRUG = f" {vocab.associationSubject} <{ID}drug/"
 _OBJECT_CONDITION = f" {vocab.associationObject} <{ID}condition/"
 _DEFINED_BY = f" {terms.statisticsDefinition} {DEFINITION} .\n"
-_COUNT_A, _COUNT_B, _COUNT_C, _COUNT_D, _EVANS = (
-    f' {prop} "'
-    for prop in (terms.countA, terms.countB, terms.countC, terms.countD, terms.evansSignal)
-)
+_COUNT_A, _EVANS = (f' {prop} "' for prop in (terms.countA, terms.evansSignal))
 _FAERS_SIGNAL = f" {terms.faersSignal} "
 _FIRST_SIGNAL = f" {terms.firstSignalQuarter} "
 _INDICATION_TYPE = f" {A} {terms.IndicationReportCount} .\n"
@@ -142,16 +140,13 @@ def _table_ends(
 ) -> tuple[str, ...]:
     """The ends (`` predicate object .``) of the lines of a statistics node that depend on its
     2×2 table alone (its measures ``s`` and EBGM, EB05, EB95 ``eb``)."""
-    a, b, c, d = t
+    a = t.a
     if a < FULL_MIN_A:
         return (_STATISTICS_TYPE, _DEFINED_BY, f'{_COUNT_A}{a}"{INTEGER} .\n')
     ends = [
         _STATISTICS_TYPE,
         _DEFINED_BY,
         f'{_COUNT_A}{a}"{INTEGER} .\n',
-        f'{_COUNT_B}{b}"{INTEGER} .\n',
-        f'{_COUNT_C}{c}"{INTEGER} .\n',
-        f'{_COUNT_D}{d}"{INTEGER} .\n',
         f'{_EVANS}{"true" if s.signal else "false"}"{BOOLEAN} .\n',
     ]
     for prop, value in zip(_MEASURES, s.measures, strict=True):
