@@ -1,0 +1,70 @@
+"""Benchmark (issue 12, ADR 0010): how much ``Store.optimize()`` speeds up queries after loads.
+
+Times the FAERS saved queries on a store loaded without optimising (``pvkg load faers …
+--optimize never``), then optimises it and times them again. The drug and term are the most
+reported pair among the flagged ones, read from the store itself::
+
+    python benchmarks/optimize_effect.py --store /var/tmp/bench/hist3/store --rounds 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from pyoxigraph import QuerySolutions
+
+from kg.catalogue import Catalogue
+from kg.embedded import EmbeddedStore
+from kg.params import run_saved
+
+QUERIES = ("drug-signals", "event-signals", "pair-statistics", "signal-history", "new-signals")
+BUSIEST = """PREFIX pv: <https://w3id.org/pvkg/ontology#>
+SELECT ?d ?e ?q WHERE { ?s pv:evansSignal true ; pv:countA ?a ; pv:associationSubject ?d ;
+  pv:associationObject ?e ; pv:firstSignalQuarter ?q } ORDER BY DESC(?a) LIMIT 1"""
+
+
+def timings(store: EmbeddedStore, params: dict[str, str], rounds: int) -> dict[str, float]:
+    """Median milliseconds per saved query over ``rounds`` runs (after one warm-up)."""
+    catalogue = Catalogue()
+    out = {}
+    for name in QUERIES:
+        query = catalogue.get(name)
+        given = {p.name: params[p.name] for p in query.params}
+        list(run_saved(store, query, given))  # type: ignore[arg-type]
+        spent = []
+        for _ in range(rounds):
+            begin = time.perf_counter()
+            list(run_saved(store, query, given))  # type: ignore[arg-type]
+            spent.append((time.perf_counter() - begin) * 1000)
+        out[name] = statistics.median(spent)
+    return out
+
+
+def main() -> None:
+    """Print a Markdown table: median ms per query before and after ``optimize``."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--store", type=Path, required=True)
+    parser.add_argument("--rounds", type=int, default=20)
+    args = parser.parse_args()
+    store = EmbeddedStore(args.store)
+    found = store.query(BUSIEST)
+    assert isinstance(found, QuerySolutions)
+    drug, event, quarter = (t.value for t in next(iter(found)))
+    params = {"drug": f"<{drug}>", "event": f"<{event}>", "quarter": quarter.rsplit("/", 1)[1]}
+    before = timings(store, params, args.rounds)
+    begin = time.perf_counter()
+    store.optimize()
+    took = time.perf_counter() - begin
+    after = timings(store, params, args.rounds)
+    print(f"params: {params}; optimize took {took:.1f} s")
+    print("| query | before optimize (ms) | after (ms) |\n|---|---:|---:|")
+    for name in QUERIES:
+        print(f"| {name} | {before[name]:.2f} | {after[name]:.2f} |")
+    store.close()
+
+
+if __name__ == "__main__":
+    main()
