@@ -419,7 +419,7 @@ def load(store: GraphStore, path: Path, **options: object) -> LoadSummary:
     roles = options.get("roles")
     workdir = options.get("workdir")
     casebase = options.get("casebase")
-    optimize = options.get("optimize", "always") != "never"
+    optimize = options.get("optimize", "never") == "always"
     summaries = load_quarters(
         store,
         Path(path),
