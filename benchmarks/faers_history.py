@@ -43,7 +43,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from dataclasses import asdict, dataclass
@@ -54,11 +53,9 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(REPO))
 
-from faers_load import tree_rss_mb  # noqa: E402
+from proctree import TreePeak  # noqa: E402
 
 from loaders.faers.tables import discover  # noqa: E402
-
-SAMPLE_S = 0.1
 
 
 @dataclass
@@ -82,28 +79,6 @@ class Check:
     name: str
     measured: str
     passed: bool | None
-
-
-class TreePeak:
-    """Samples the resident memory of process ``pid`` and its descendants; keeps the peak."""
-
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
-        self.peak = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.wait(SAMPLE_S):
-            self.peak = max(self.peak, tree_rss_mb(self.pid))
-
-    def __enter__(self) -> TreePeak:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def quarter_sources(series: Path) -> list[tuple[str, Path]]:

@@ -27,7 +27,6 @@ versions can be compared on the same input and their staged files' checksums com
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import json
 import os
@@ -38,7 +37,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -46,7 +44,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from proctree import tree  # noqa: E402
+from proctree import TreePeak  # noqa: E402
 
 from kg.allocator import environment  # noqa: E402
 
@@ -56,41 +54,6 @@ def peak_mb() -> tuple[float, float]:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return own, kids
-
-
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory in MB of process ``pid`` and all its descendants, right now."""
-    page = os.sysconf("SC_PAGE_SIZE")
-    total = 0
-    for current in tree(pid):
-        with contextlib.suppress(OSError, IndexError, ValueError):  # it ended meanwhile
-            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * page
-    return total / (1 << 20)
-
-
-class TreePeak:
-    """Samples :func:`tree_rss_mb` of this process every 0.2 s in a thread; keeps the peak.
-
-    ``ru_maxrss`` gives each process's own peak; this gives the peak of their sum (the load
-    process and the ``sort`` it runs, when both are alive at once).
-    """
-
-    def __init__(self) -> None:
-        self.peak = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.wait(0.2):
-            self.peak = max(self.peak, tree_rss_mb(os.getpid()))
-
-    def __enter__(self) -> TreePeak:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def child_load(source: Path, store_dir: Path, workdir: Path) -> dict[str, object]:
@@ -111,7 +74,7 @@ def child_load(source: Path, store_dir: Path, workdir: Path) -> dict[str, object
 
     store.replace_graph = timed  # type: ignore[method-assign]
     begin = time.perf_counter()
-    with TreePeak() as tree:
+    with TreePeak(interval=0.2) as tree:
         summaries = faers.load_quarters(store, source, workdir=workdir)
     total = time.perf_counter() - begin
     store.close()
