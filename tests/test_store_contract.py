@@ -441,4 +441,7 @@ def test_saved_queries_on_the_seed_graph_match_the_embedded_store(
         second = EmbeddedStore(tmp_path / "second")
         got = seed_answers(second)
         second.close()
-    assert {name for name in _SEED if got.get(name) != _SEED[name]} == set()
+    differ = {name for name in _SEED if got.get(name) != _SEED[name]}
+    for name in sorted(differ):
+        print(name, "expected", _SEED[name], "got", got.get(name))
+    assert differ == set()
