@@ -42,6 +42,10 @@ class ReactionTables:
     b: Counts
     c: Counts
     d: Counts
+    drug_reports: dict[str, int]
+    """Margins: counted reports with each drug (a + b of any of its pairs)."""
+    event_reports: dict[str, int]
+    """Margins: counted reports with each term (a + c of any of its pairs)."""
 
     def __len__(self) -> int:
         return len(self.a)
@@ -147,23 +151,21 @@ class Counter:
         sql("DELETE FROM vc WHERE pid NOT IN (SELECT pid FROM counted)")
         row = sql("SELECT count(*) FROM counted").fetchone()
         n = int(row[0]) if row else 0
+        sql("CREATE OR REPLACE TEMP TABLE dn AS SELECT drug, count(*) AS m FROM xc GROUP BY drug")
+        sql("CREATE OR REPLACE TEMP TABLE en AS SELECT term, count(*) AS m FROM vc GROUP BY term")
         result = sql(
-            "WITH dn AS (SELECT drug, count(*) AS m FROM xc GROUP BY drug), "
-            "en AS (SELECT term, count(*) AS m FROM vc GROUP BY term), "
-            "pairs AS (SELECT drug, term, count(*) AS a FROM xc JOIN vc USING (pid) "
+            "WITH pairs AS (SELECT drug, term, count(*) AS a FROM xc JOIN vc USING (pid) "
             "GROUP BY drug, term) "
             "SELECT p.drug, p.term, p.a, dn.m - p.a AS b, en.m - p.a AS c, "
             "$n - dn.m - en.m + p.a AS d FROM pairs p JOIN dn USING (drug) JOIN en USING (term) "
             "ORDER BY p.drug, p.term",
             {"n": n},
         ).fetchnumpy()
-        sql("DROP TABLE xc; DROP TABLE vc; DROP TABLE counted")
-        return ReactionTables(
-            n,
-            result["drug"],
-            result["term"],
-            *(np.asarray(result[k], dtype=np.int64) for k in "abcd"),
-        )
+        drugs = dict(sql("SELECT drug, m FROM dn").fetchall())
+        events = dict(sql("SELECT term, m FROM en").fetchall())
+        sql("DROP TABLE xc; DROP TABLE vc; DROP TABLE counted; DROP TABLE dn; DROP TABLE en")
+        a, b, c, d = (np.asarray(result[k], dtype=np.int64) for k in "abcd")
+        return ReactionTables(n, result["drug"], result["term"], a, b, c, d, drugs, events)
 
     def indication_counts(self) -> IndicationCounts:
         """Current reports per (drug, indication term) as of the chosen quarter."""

@@ -38,9 +38,6 @@ from loaders.faers.signals import FULL_MIN_A, PairMeasures
 
 ID = PREFIXES["pvid"]
 XSD = PREFIXES["xsd"]
-MIN_A = FULL_MIN_A
-"""Pairs with fewer reports as of a quarter get no history point there (they cannot be
-Evans signals)."""
 _CHUNK = 500
 _TYPE = f" {RDF['type']} {terms.SignalHistoryPoint} .\n"
 _HISTORY_OF = f" {terms.historyOf} <{ID}association/induces/"
@@ -105,7 +102,7 @@ def write_history(
     flagged: list[tuple[str, str]] = []
     rows = zip(tables.drug.tolist(), tables.term.tolist(), tables.a.tolist(), strict=True)
     for (drug, term, a), s in zip(rows, measures.statistics, strict=True):
-        if a < MIN_A:
+        if a < FULL_MIN_A:  # no history point: cannot be an Evans signal
             continue
         values = (s.prr, s.prr_lower, s.prr_upper, s.ic025)
         out.append(_point(key, drug, term, a, values, s.signal))

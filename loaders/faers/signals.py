@@ -16,13 +16,13 @@ is added, replaced or removed, from the counts of :mod:`loaders.faers.counting`.
 * the margins: ``<drug> pv:drugReportCount`` (a + b) and ``<term> pv:eventReportCount``
   (a + c), from which the saved queries complete every pair's table (b, c and d change with
   almost every load, so no node stores them).
+* every (drug, indication) pair: ``pvid:association/treats/<drug>/<term>/faers``, a
+  ``pv:IndicationReportCount`` with ``pv:reportCount``.
 
 Every new report changes N, and with it every full table. Rarer pairs — most pairs — keep
 only their count a, which changes only when a report brings the pair again, so that a load
 changes a small part of the graph (ADR 0010; the graph is replaced incrementally,
 :mod:`kg.kept`).
-* every (drug, indication) pair: ``pvid:association/treats/<drug>/<term>/faers``, a
-  ``pv:IndicationReportCount`` with ``pv:reportCount``.
 
 Deduplication flags of the reports are in one graph per quarter (:mod:`loaders.faers.statuses`),
 the statistics of earlier quarters in the history graphs (:mod:`loaders.faers.history`).
@@ -201,15 +201,9 @@ Floats = npt.NDArray[np.float64]
 
 def _margin_lines(tables: ReactionTables) -> list[str]:
     """``pv:drugReportCount`` of every drug and ``pv:eventReportCount`` of every term."""
-    drugs: dict[str, int] = {}
-    events: dict[str, int] = {}
-    columns = (tables.a.tolist(), tables.b.tolist(), tables.c.tolist())
-    pairs = zip(tables.drug.tolist(), tables.term.tolist(), *columns, strict=True)
-    for drug, event, a, b, c in pairs:
-        drugs[drug] = a + b
-        events[event] = a + c
-    lines = [f'<{ID}drug/{k}>{_DRUG_REPORTS}{n}"{INTEGER} .\n' for k, n in drugs.items()]
-    lines += [f'<{ID}condition/{k}>{_EVENT_REPORTS}{n}"{INTEGER} .\n' for k, n in events.items()]
+    drugs, events = tables.drug_reports.items(), tables.event_reports.items()
+    lines = [f'<{ID}drug/{k}>{_DRUG_REPORTS}{n}"{INTEGER} .\n' for k, n in drugs]
+    lines += [f'<{ID}condition/{k}>{_EVENT_REPORTS}{n}"{INTEGER} .\n' for k, n in events]
     return ["".join(lines)]
 
 
