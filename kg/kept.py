@@ -22,7 +22,6 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.staging import count_lines
 from kg.store import GraphInfo
 
 
@@ -79,16 +78,13 @@ def forget(data: Path) -> None:
     data.unlink(missing_ok=True)
 
 
-def difference(old: Path, new: Path, removed: Path, added: Path) -> tuple[int, int]:
+def difference(old: Path, new: Path, removed: Path, added: Path) -> None:
     """Write the lines only in ``old`` to ``removed`` and those only in ``new`` to ``added``.
 
     Both inputs must be sorted by byte value without duplicates (as staged files are).
-
-    :return: the number of lines removed and added.
     """
     comm = shutil.which("comm")
     env = {**os.environ, "LC_ALL": "C"}
-    counts = []
     for flag, target in (("-23", removed), ("-13", added)):
         with target.open("wb") as sink:
             if comm is not None:
@@ -96,8 +92,6 @@ def difference(old: Path, new: Path, removed: Path, added: Path) -> tuple[int, i
                 subprocess.run(argv, check=True, stdout=sink, env=env)  # noqa: S603 - fixed argv
             else:  # pragma: no cover - every supported system has comm
                 sink.writelines(_only_in(old, new) if flag == "-23" else _only_in(new, old))
-        counts.append(count_lines(target))
-    return counts[0], counts[1]
 
 
 def _only_in(first: Path, second: Path) -> list[bytes]:
