@@ -41,8 +41,18 @@ def test_installed_wheel_builds_and_answers_outside_the_checkout(
     wheel: Path, tmp_path: Path
 ) -> None:
     venv = tmp_path / "venv"
-    # system site packages give the dependencies; the wheel's own packages shadow the checkout's
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    # the dependencies come from the environment running the tests — a virtualenv or not —
+    # listed as plain paths after the new environment's own site-packages (their .pth files,
+    # such as an editable install of this checkout, are not run), so the wheel's packages win
+    inner = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import site; print(site.getsitepackages()[0])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    outer = [p for p in sys.path if p.endswith("-packages") and Path(p).is_dir()]
+    (Path(inner) / "_outer_environment.pth").write_text("\n".join(outer) + "\n")
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", str(wheel)]
     subprocess.run(pip, check=True, capture_output=True)
     pvkg = str(venv / "bin" / "pvkg")
