@@ -35,10 +35,11 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse
 
 from kg.binding import bind_values, declares_dataset
 from kg.errors import QueryError, StoreError
+from kg.iris import META_GRAPH
 from kg.kept import difference, forget, keep, read_copy
 from kg.provenance import (
     GRAPHS_QUERY,
@@ -98,17 +99,23 @@ class EmbeddedStore:
         default_graphs: Sequence[NamedNode] | None = None,
         named_graphs: Sequence[NamedNode] | None = None,
         timeout: float | None = None,
+        base_iri: str | None = None,
+        include_meta: bool = True,
     ) -> QueryResult:
         """Run a SPARQL query; see :meth:`kg.store.GraphStore.query`.
 
         ``timeout`` is ignored here: pyoxigraph cannot interrupt a running query, so callers
         that need a deadline run queries in worker processes (see ``server/``).
         """
-        options: dict[str, Any] = {}
+        options: dict[str, Any] = {"base_iri": base_iri}
         if default_graphs is None:
             # the union is pvkg's default dataset, but a query's own FROM / FROM NAMED wins
-            if not declares_dataset(sparql):
+            if declares_dataset(sparql):
+                pass
+            elif include_meta:
                 options["use_default_graph_as_union"] = True
+            else:
+                options["default_graph"] = self._union()
         else:
             options["default_graph"] = list(default_graphs)
         if named_graphs is not None:
@@ -120,6 +127,16 @@ class EmbeddedStore:
         except OSError as error:
             raise StoreError(f"store {self.location}: {error}") from None
         return result
+
+    def _union(self) -> list[NamedNode | DefaultGraph]:
+        """The default graph of a query without the meta graph: every other graph.
+
+        The store's own default graph (written only by SPARQL Updates) is part of it, as it is
+        of pyoxigraph's ``use_default_graph_as_union``; the meta graph answers by name only.
+        """
+        graphs: list[NamedNode | DefaultGraph] = [DefaultGraph()]
+        graphs += [g for g in self._named_graphs() if g != META_GRAPH]
+        return graphs
 
     def graphs(self) -> list[GraphInfo]:
         """The recorded named graphs with their provenance, sorted by IRI."""
@@ -183,14 +200,14 @@ class EmbeddedStore:
         self._store.update(drop_provenance_update(graph))
         forget(self._kept_path(graph))
 
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL Update in one transaction.
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL Update in one transaction; relative IRIs resolve against ``base_iri``.
 
         :raises QueryError: if the update does not parse.
         """
         self._require_writable()
         try:
-            self._store.update(sparql)
+            self._store.update(sparql, base_iri=base_iri)
         except SyntaxError as error:
             raise QueryError(str(error).strip()) from None
 

@@ -17,7 +17,8 @@ With ``switch=put`` (Oxigraph's profile) the whole file goes in one Graph Store 
 engine runs as one transaction, and the provenance follows in a second request.
 
 **The dataset**: the default graph of a query is the union of the graphs pvkg has recorded in its
-meta graph, plus the meta graph; ``GRAPH`` sees the same graphs. pvkg names them explicitly
+meta graph, plus the meta graph unless the caller leaves it out (``include_meta=False``, as the
+SPARQL endpoint does); ``GRAPH`` sees the same graphs and the meta graph. pvkg names them explicitly
 (``default-graph-uri``/``named-graph-uri``), because engines differ in what a query without a
 dataset sees (Virtuoso includes its own system graphs) and staging graphs must stay invisible.
 A query with its own ``FROM``/``FROM NAMED`` keeps them.
@@ -75,6 +76,18 @@ _EMPTY_GRAPH = "urn:pvkg:empty"
 _RECORDED_GRAPHS = f"SELECT ?g WHERE {{ GRAPH {META_GRAPH} {{ ?g a {VOID['Dataset']} }} }}"
 
 
+def with_base(text: str, base_iri: str | None) -> str:
+    """``text`` with a ``BASE`` declaration in front (on its first line, so that line numbers
+    in the engine's messages stay right); unchanged without ``base_iri``.
+
+    >>> with_base("SELECT * WHERE { <s> ?p ?o }", "http://x.org/sparql")
+    'BASE <http://x.org/sparql> SELECT * WHERE { <s> ?p ?o }'
+    """
+    if base_iri is None:
+        return text
+    return f"BASE {NamedNode(base_iri)} {text}"
+
+
 def staging_graph(graph: NamedNode) -> NamedNode:
     """The staging graph a replacement of ``graph`` is loaded into.
 
@@ -117,18 +130,23 @@ class RemoteStore:
         default_graphs: Sequence[NamedNode] | None = None,
         named_graphs: Sequence[NamedNode] | None = None,
         timeout: float | None = None,
+        base_iri: str | None = None,
+        include_meta: bool = True,
     ) -> QueryResult:
         """Run a SPARQL query on the engine; see :meth:`kg.store.GraphStore.query`.
+
+        The protocol has no base IRI parameter: ``base_iri`` goes first as a ``BASE``
+        declaration (a ``BASE`` of the query's own comes later and wins).
 
         :raises QueryError: if the query is not a query or the engine rejects it.
         :raises QueryTimeoutError: if ``timeout`` passes.
         :raises EngineError: if the engine cannot be reached or fails (a StoreError).
         """
-        text = bind_values(sparql, bindings or {})
+        text = with_base(bind_values(sparql, bindings or {}), base_iri)
         form = query_form(text)
         if form is None:
             raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
-        default, named = self._dataset(text, default_graphs, named_graphs, timeout)
+        default, named = self._dataset(text, default_graphs, named_graphs, timeout, include_meta)
         return self._run(text, form, default, named, timeout)
 
     def graphs(self) -> list[GraphInfo]:
@@ -207,14 +225,14 @@ class RemoteStore:
         self._require_writable()
         self._client.update(f"DROP SILENT GRAPH {graph};\n" + drop_provenance_update(graph))
 
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 Update on the engine.
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL 1.1 Update on the engine (``base_iri`` as in :meth:`query`).
 
         :raises QueryError: if the engine rejects it.
         :raises StoreError: if the store is read-only or the engine cannot be written.
         """
         self._require_writable()
-        self._client.update(sparql)
+        self._client.update(with_base(sparql, base_iri))
 
     def optimize(self) -> None:
         """Nothing to do: remote engines index as they load."""
@@ -235,6 +253,7 @@ class RemoteStore:
         default_graphs: Sequence[NamedNode] | None,
         named_graphs: Sequence[NamedNode] | None,
         timeout: float | None,
+        include_meta: bool = True,
     ) -> tuple[list[str], list[str]]:
         """``default-graph-uri`` and ``named-graph-uri`` values for a query."""
         if default_graphs is None and named_graphs is None and declares_dataset(text):
@@ -242,7 +261,8 @@ class RemoteStore:
         recorded: list[str] | None = None
         if default_graphs is None or named_graphs is None:
             recorded = [g.value for g in self._recorded_graphs(timeout)]
-        default = recorded if default_graphs is None else [g.value for g in default_graphs]
+        union = [g for g in recorded or [] if include_meta or g != META_GRAPH.value]
+        default = union if default_graphs is None else [g.value for g in default_graphs]
         named = recorded if named_graphs is None else [g.value for g in named_graphs]
         return list(default or [_EMPTY_GRAPH]), list(named or [_EMPTY_GRAPH])
 

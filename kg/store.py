@@ -10,7 +10,8 @@ existing SPARQL 1.1 server can stand behind it as well as the embedded pyoxigrap
 * :meth:`GraphStore.graphs`, :meth:`GraphStore.export` and :meth:`GraphStore.dataset_version`
   describe and dump what is there.
 
-The default graph of a query is the union of all named graphs unless the caller says otherwise.
+The default graph of a query is the union of all named graphs unless the caller says otherwise
+(the SPARQL endpoint leaves the meta graph, provenance queried by name, out of it).
 """
 
 from __future__ import annotations
@@ -107,15 +108,24 @@ class GraphStore(Protocol):
         default_graphs: Sequence[NamedNode] | None = None,
         named_graphs: Sequence[NamedNode] | None = None,
         timeout: float | None = None,
+        base_iri: str | None = None,
+        include_meta: bool = True,
     ) -> QueryResult:
         """Run a SPARQL 1.1 query.
 
         :param sparql: the query text.
         :param bindings: variable name (without ``?``) → term, bound before evaluation.
         :param default_graphs: graphs that form the default graph; ``None`` means the union
-            of all named graphs.
+            of all named graphs (unless the query has ``FROM`` / ``FROM NAMED``).
         :param named_graphs: graphs visible to ``GRAPH``; ``None`` means all.
         :param timeout: seconds, forwarded to engines that support one.
+        :param base_iri: the IRI relative IRIs in the query resolve against (``None``: a
+            relative IRI is an error unless the query declares ``BASE``).
+        :param include_meta: whether that union holds the meta graph. ``False`` is what a
+            client of the endpoint expects (a ``COUNT(*)`` without provenance triples; ``GRAPH``
+            still sees the meta graph), but the embedded store then lists the graphs one by one,
+            3-7x slower on heavy queries (``docs/server.md``); pvkg's own saved queries and
+            loaders match no provenance triple and keep the engine's union.
         :return: solutions, a boolean or triples.
         :raises QueryError: if the query does not parse or is refused.
         :raises StoreError: if the store cannot answer.
@@ -148,8 +158,9 @@ class GraphStore(Protocol):
         """Remove a graph and its provenance; no error if it is absent."""
         ...
 
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 Update (used by derived-graph steps and the token-guarded write API).
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL 1.1 Update (used by derived-graph steps and the token-guarded write API);
+        relative IRIs resolve against ``base_iri``.
 
         :raises QueryError: if the update does not parse.
         :raises StoreError: if the store is read-only or cannot be written.

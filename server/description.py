@@ -12,6 +12,7 @@ import hashlib
 from flask import Blueprint, Response, request
 from pyoxigraph import Literal, NamedNode, Triple
 
+from kg.iris import META_GRAPH
 from kg.namespaces import DCTERMS, PREFIXES, RDF, SD, VOID, XSD
 from server import graphstore
 from server.dumps import ALL, dump_names, dump_url
@@ -34,8 +35,11 @@ RESULT_FORMATS = (
     "RDF_XML",
 )
 DEFAULT_GRAPH_RULE = (
-    "The default graph is the union of all named graphs; use FROM, GRAPH or "
-    "default-graph-uri / named-graph-uri to select single sources. Queries are read-only; "
+    "The default graph is the union of all named graphs but the meta graph {meta}, which holds "
+    "the provenance of the others and is queried by name (GRAPH {meta}); use FROM, GRAPH or "
+    "default-graph-uri / named-graph-uri to select single sources. Relative IRIs in a query "
+    "resolve against the base IRI {base} (the endpoint's URL) unless it declares BASE; in an "
+    "update, against the update endpoint's URL. Queries are read-only; "
     "SERVICE is refused unless the host is allowed; each query has a deadline of {timeout:g} s "
     "and answers hold at most {rows} rows (a cut is stated in the Pvkg-Truncated header)."
 )
@@ -45,13 +49,25 @@ def _base() -> str:
     return request.url_root.rstrip("/")
 
 
+def endpoint_iri() -> str:
+    """The query endpoint's URL: the base IRI of queries (stated in the service description)."""
+    return _base() + "/sparql"
+
+
+def update_iri() -> str:
+    """The update endpoint's URL: the base IRI of updates."""
+    return _base() + "/update"
+
+
 def service_description() -> Response:
     """The SPARQL 1.1 Service Description of the endpoint (answered at ``GET /sparql``)."""
     svc = service()
-    endpoint = NamedNode(_base() + "/sparql")
+    endpoint = NamedNode(endpoint_iri())
     dataset = NamedNode(_base() + "/sparql#dataset")
     default = NamedNode(_base() + "/sparql#default-graph")
-    rule = DEFAULT_GRAPH_RULE.format(timeout=svc.settings.timeout, rows=svc.settings.max_rows)
+    rule = DEFAULT_GRAPH_RULE.format(
+        timeout=svc.settings.timeout, rows=svc.settings.max_rows, meta=META_GRAPH, base=endpoint
+    )
     triples = [
         Triple(endpoint, RDF["type"], SD["Service"]),
         Triple(endpoint, SD["endpoint"], endpoint),
@@ -62,7 +78,7 @@ def service_description() -> Response:
         Triple(dataset, RDF["type"], SD["Dataset"]),
         Triple(dataset, SD["defaultGraph"], default),
         Triple(default, RDF["type"], SD["Graph"]),
-        Triple(default, DCTERMS["description"], Literal("union of all named graphs")),
+        Triple(default, DCTERMS["description"], Literal("union of all graphs but the meta graph")),
     ]
     triples += [
         Triple(endpoint, SD["resultFormat"], NamedNode(FORMATS + f)) for f in RESULT_FORMATS

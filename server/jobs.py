@@ -25,6 +25,8 @@ class SparqlJob:
     :param fmt: a key of :data:`server.results.SOLUTION_FORMATS` or ``GRAPH_FORMATS``; for
         queries whose form does not fit (``json`` for a CONSTRUCT), the caller chose wrongly.
     :param max_rows: rows (or triples) kept at most.
+    :param base_iri: what relative IRIs in the query resolve against (the endpoint's URL).
+    :param columns: the column order of a ``SELECT *`` (:func:`server.projection.star_columns`).
     """
 
     text: str
@@ -32,6 +34,8 @@ class SparqlJob:
     max_rows: int
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
+    base_iri: str | None = None
+    columns: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,9 +68,11 @@ class InfoJob:
 
 @dataclass(frozen=True)
 class UpdateJob:
-    """Run a SPARQL Update (only in write mode, where the child opens the store read-write)."""
+    """Run a SPARQL Update (only in write mode, where the child opens the store read-write);
+    relative IRIs resolve against ``base_iri`` (the update endpoint's URL)."""
 
     text: str
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Content negotiation: pick a result format from ``Accept`` (with q-values) or ``format=``.
 
 Offers depend on the query form: solutions (SELECT, ASK) or a graph (CONSTRUCT, DESCRIBE).
-``format=`` wins over ``Accept`` and takes a short name (``json``, ``csv``, ``turtle``, …) or a
-media type. Among equally preferred types the server's order decides (SPARQL JSON, Turtle first).
+``format=`` wins over ``Accept`` and takes a short name (``json``, ``csv``, ``turtle``, ``n3``,
+…), a media type or a list of them; it may be repeated with values that name the same format.
+Among equally preferred types the server's order decides (SPARQL JSON, Turtle first).
 
 >>> choose("SELECT", "text/csv;q=0.5, application/sparql-results+xml")
 'xml'
@@ -22,6 +23,8 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
+
+from kg.errors import QueryError
 
 SOLUTION_OFFERS: dict[str, str] = {
     "application/sparql-results+json": "json",
@@ -43,6 +46,10 @@ GRAPH_OFFERS: dict[str, str] = {
     "text/plain": "ntriples",
     "application/json": "jsonld",
     "application/xml": "rdfxml",
+    "text/n3": "turtle",
+    "text/rdf+n3": "turtle",
+    "application/n3": "turtle",
+    "application/turtle": "turtle",
 }
 """Media types a CONSTRUCT or DESCRIBE answer can be sent as, in the server's order."""
 
@@ -65,6 +72,9 @@ _GRAPH_NAMES = {
     "nquads": "nquads",
     "nq": "nquads",
     "n-quads": "nquads",
+    "n3": "turtle",
+    "rdf+xml": "rdfxml",
+    "rdf": "rdfxml",
 }
 _GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE", "GRAPH")
 
@@ -84,22 +94,64 @@ def choose(form: str, accept: str | None, fmt: str | None = None) -> str | None:
     :param accept: the ``Accept`` header (missing means anything).
     :param fmt: the ``format`` parameter, which overrides ``Accept``.
     """
-    graph = form in _GRAPH_FORMS
-    offers = offers_for(form)
     if fmt:
-        key = fmt.strip().lower()
-        if key in offers:
-            return offers[key]
-        if graph:
-            name = _GRAPH_NAMES.get(key)
-            return name if name in offers.values() else None
-        if key in _SOLUTION_NAMES:
-            return {"srj": "json", "srx": "xml"}.get(key, key)
-        return None
+        return format_named(form, fmt)
+    offers = offers_for(form)
     if not accept or not accept.strip():
         return next(iter(offers.values()))
     best = parse_accept(accept).best_match(list(offers))
     return None if best is None else offers[best]
+
+
+def format_named(form: str, value: str) -> str | None:
+    """The format key a ``format=`` value names for a ``form`` query, ``None`` if none fits.
+
+    The value is a short name (``tsv``, ``n3``, ``rdf+xml``), a media type, or a list of media
+    types as in ``Accept`` (SPARQLWrapper sends ``format=json-ld`` and
+    ``format=application/ld+json,application/x-json+ld``).
+
+    >>> format_named("SELECT", "text/tab-separated-values"), format_named("CONSTRUCT", "n3")
+    ('tsv', 'turtle')
+    >>> format_named("CONSTRUCT", "application/ld+json,application/x-json+ld")
+    'jsonld'
+    """
+    offers = offers_for(form)
+    key = value.strip().lower()
+    if key in offers:
+        return offers[key]
+    if form in _GRAPH_FORMS:
+        name = _GRAPH_NAMES.get(key)
+        if name is not None:
+            return name if name in offers.values() else None
+    elif key in _SOLUTION_NAMES:
+        return {"srj": "json", "srx": "xml"}.get(key, key)
+    if "/" not in key:
+        return None
+    best = parse_accept(value).best_match(list(offers))
+    return None if best is None else offers[best]
+
+
+def choose_among(form: str, accept: str | None, formats: list[str]) -> str | None:
+    """:func:`choose` with every ``format=`` value of a request (blank ones are skipped).
+
+    Clients repeat the parameter with the same format in other words (SPARQLWrapper:
+    ``format=tsv&format=text/tab-separated-values``), which is fine; values that fit no
+    format are passed over when another one fits.
+
+    >>> choose_among("SELECT", None, ["tsv", "text/tab-separated-values", ""])
+    'tsv'
+    >>> choose_among("CONSTRUCT", "text/turtle", [])
+    'turtle'
+
+    :raises QueryError: if the values name two different formats.
+    """
+    values = [v for v in formats if v.strip()]
+    if not values:
+        return choose(form, accept)
+    named = {format_named(form, v) for v in values} - {None}
+    if len(named) > 1:
+        raise QueryError(f"the 'format' values name different formats: {', '.join(values)}")
+    return named.pop() if named else None
 
 
 def parse_accept(accept: str) -> MIMEAccept:

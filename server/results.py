@@ -47,6 +47,7 @@ from pyoxigraph import (
 
 from kg.namespaces import PREFIXES
 from server import slicing
+from server.projection import ordered
 
 XSD = PREFIXES["xsd"]
 XSD_STRING = XSD + "string"
@@ -109,9 +110,11 @@ _DECIMALS = {XSD + "decimal", XSD + "double", XSD + "float"}
 
 @dataclass
 class Page:
-    """Which rows to keep: skip ``offset``, keep at most ``limit``.
+    """Which rows to keep: skip ``offset``, keep at most ``limit``; and the column order.
 
     ``more`` is set after writing when rows were left over (so the answer is not complete).
+    ``columns`` orders the columns of a ``SELECT *`` (:mod:`server.projection`); ``None`` keeps
+    the engine's order.
     """
 
     limit: int
@@ -119,6 +122,7 @@ class Page:
     more: bool = False
     rows: int = 0
     started: float = field(default_factory=time.perf_counter)
+    columns: tuple[str, ...] | None = None
 
     def take(self, rows: Iterable[Any]) -> Iterator[Any]:
         """Yield the rows of this page; note whether any row follows it."""
@@ -249,10 +253,14 @@ def write_solutions(
     :param again: runs the query again, for the rare answer pyoxigraph cannot write faithfully
         (a CSV answer with a comma in an IRI), which is then written row by row here.
     """
-    if fmt not in _NATIVE_FORMATS:
-        return _write_rows(solutions, fmt, page)
+    engine = [v.value for v in solutions.variables]
+    names = engine if page.columns is None else ordered(engine, page.columns)
+    if fmt not in _NATIVE_FORMATS or (fmt == "csv" and names != engine):
+        return _write_rows(solutions, fmt, page, names)
     layout = slicing.JSON if fmt == "dashboard" else slicing.LAYOUTS[fmt]
     body, found = _serialise(solutions, _NATIVE_FORMATS[fmt], layout, page.offset + page.limit + 1)
+    if names != engine:
+        body = layout.with_head(body, names)
     stop = min(found, page.offset + page.limit)
     start = min(page.offset, stop)
     page.rows, page.more = stop - start, found > stop
@@ -261,7 +269,7 @@ def write_solutions(
     if not layout.faithful(body):
         if again is None:
             raise slicing.LayoutError(f"pyoxigraph's {fmt} answer is malformed")
-        return _write_rows(again(), fmt, Page(page.limit, page.offset, started=page.started))
+        return _write_rows(again(), fmt, Page(page.limit, page.offset, started=page.started), names)
     if fmt == "dashboard":
         return _dashboard(body, page, meta or {})
     return Written(body, SOLUTION_FORMATS[fmt], page.rows, page.more)
@@ -315,9 +323,8 @@ def _serialise(
     return bytes(sink.buffer), sink.found
 
 
-def _write_rows(solutions: QuerySolutions, fmt: str, page: Page) -> Written:
+def _write_rows(solutions: QuerySolutions, fmt: str, page: Page, names: list[str]) -> Written:
     """SPARQL TSV (terms in full N-Triples syntax) or CSV, written row by row."""
-    names = [v.value for v in solutions.variables]
     rows = page.take(solutions)
     if fmt == "csv":
         lines = [",".join(names)]

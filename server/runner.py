@@ -147,7 +147,7 @@ class _Runner:
 
     def _change(self, job: UpdateJob | GraphWriteJob | GraphDropJob) -> dict[str, Any]:
         if isinstance(job, UpdateJob):
-            self.store.update(updates.with_refresh(self.store, job.text))
+            self.store.update(updates.with_refresh(self.store, job.text), base_iri=job.base_iri)
             return {}
         graph = _node(job.graph)
         if isinstance(job, GraphDropJob):
@@ -209,9 +209,11 @@ class _Runner:
                 default_graphs=_nodes(job.default_graphs),
                 named_graphs=_nodes(job.named_graphs),
                 timeout=self.timeout,
+                base_iri=job.base_iri,
+                include_meta=False,
             )
 
-        return _write(run, job.fmt, Page(limit=job.max_rows), {})
+        return _write(run, job.fmt, Page(limit=job.max_rows, columns=job.columns), {})
 
     def _entity(self, job: EntityJob) -> Written | dict[str, Any]:
         try:

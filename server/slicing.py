@@ -39,6 +39,7 @@ awkward terms (quotes, braces, commas, line breaks, empty solutions) and every p
 
 from __future__ import annotations
 
+import json
 import re
 from abc import ABC, abstractmethod
 
@@ -85,6 +86,22 @@ class Layout(ABC):
         :param truncated: mark the document as cut (a JSON member, an XML ``link``).
         :raises LayoutError: if ``body`` is not shaped as expected.
         """
+
+    def with_head(self, body: bytes, names: list[str]) -> bytes:
+        """``body`` with its head listing the variables ``names`` (the same, in another order).
+
+        Solutions name their bindings (JSON, XML), so only the head changes.
+        """
+        raise LayoutError(f"the columns of a {self.name} document cannot be reordered")
+
+
+def _head(body: bytes, opening: bytes, closing: bytes, head: bytes, name: str) -> bytes:
+    """``body`` with the part from ``opening`` (at the very start) to ``closing`` replaced."""
+    at = body.find(opening)
+    end = body.find(closing, at)
+    if at < 0 or end < 0:
+        raise LayoutError(f"no head in a {name} result document")
+    return body[:at] + head + body[end + len(closing) :]
 
 
 def _find(body: bytes, marker: bytes, name: str) -> int:
@@ -175,6 +192,10 @@ class _Json(Layout):
             head = head[:at] + b'"truncated":true,' + head[at:]
         return head + kept + _JSON_CLOSING
 
+    def with_head(self, body: bytes, names: list[str]) -> bytes:
+        head = b'{"head":{"vars":' + json.dumps(names).encode() + b"}"
+        return _head(body, b'{"head":{"vars":[', b"]}", head, self.name)
+
     def _starts(self, body: bytes, head_end: int, stop: int) -> list[int]:
         """Offsets of the ``{`` of solutions ``0…stop`` (fewer if the document has fewer)."""
         starts: list[int] = []
@@ -233,6 +254,11 @@ class _Xml(Layout):
         if truncated:
             head = head.replace(b"</head>", b'<link href="#truncated"/></head>', 1)
         return head + kept + _XML_CLOSING
+
+    def with_head(self, body: bytes, names: list[str]) -> bytes:
+        variables = "".join(f'<variable name="{n}"/>' for n in names)
+        head = f"<head>{variables}</head>".encode()
+        return _head(body, b"<head>", b"</head>", head, self.name)
 
 
 # --- CSV -------------------------------------------------------------------------------------

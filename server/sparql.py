@@ -3,7 +3,11 @@
 * ``GET /sparql?query=…``, ``POST`` form-encoded (``query=…``) and ``POST`` with
   ``Content-Type: application/sparql-query``; ``default-graph-uri`` / ``named-graph-uri`` (in
   the URL, or in the form body for form POSTs) select the dataset;
-* without them the default graph is the union of all named graphs;
+* without them the default graph is the union of all named graphs but the meta graph;
+* relative IRIs resolve against the endpoint's URL (``http://host/sparql``), as the service
+  description states; a ``BASE`` in the query wins;
+* ``format=`` may be repeated with values naming the same format (:mod:`server.negotiation`);
+* ``SELECT *`` columns come in order of first appearance in the query (:mod:`server.projection`);
 * ``GET /sparql`` without a query answers the service description;
 * updates (``update=``, ``application/sparql-update``) are refused with 403, whatever the text.
 
@@ -19,9 +23,10 @@ from flask import Blueprint, Response, redirect, request
 from kg.errors import QueryError
 from server import description
 from server.jobs import SparqlJob
-from server.negotiation import acceptable_list, choose, prefers_html
+from server.negotiation import acceptable_list, choose_among, prefers_html
 from server.policy import RefusedError
 from server.problems import problem
+from server.projection import star_columns
 from server.service import service
 
 bp = Blueprint("sparql", __name__)
@@ -53,7 +58,7 @@ def endpoint() -> Response:
     svc = service()
     text = queries[0]
     form = svc.policy.check(text)
-    fmt = choose(form, request.headers.get("Accept"), _single(params, "format"))
+    fmt = choose_among(form, request.headers.get("Accept"), params.get("format", []))
     if fmt is None:
         return problem(
             406, "not-acceptable", f"a {form} answer can be sent as: {acceptable_list(form)}"
@@ -64,6 +69,8 @@ def endpoint() -> Response:
         max_rows=svc.settings.max_rows,
         default_graphs=_graphs(params, "default-graph-uri"),
         named_graphs=_graphs(params, "named-graph-uri"),
+        base_iri=description.endpoint_iri(),
+        columns=star_columns(text) if form == "SELECT" else None,
     )
     response = svc.respond(job)
     response.vary.add("Accept")
@@ -79,13 +86,6 @@ def _protocol_params() -> dict[str, list[str]]:
         for key in request.form:
             found.setdefault(key, []).extend(request.form.getlist(key))
     return found
-
-
-def _single(params: dict[str, list[str]], name: str) -> str | None:
-    values = params.get(name) or []
-    if len(values) > 1:
-        raise QueryError(f"'{name}' may be given once")
-    return values[0] if values else None
 
 
 def _graphs(params: dict[str, list[str]], name: str) -> tuple[str, ...] | None:

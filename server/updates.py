@@ -11,8 +11,11 @@ The checksum, files and loader still describe the last load.
 
 Which graphs an update may change is read from its text (:func:`named_graphs`): recorded graphs
 named by a full IRI or by a prefixed name of its ``PREFIX`` declarations. When that cannot be
-told cheaply (``GRAPH ?var``, ``ALL``, ``NAMED``, ``BASE``, ``\\u`` escapes), every recorded
-graph is refreshed. Counting reads each refreshed graph once, within the write's deadline.
+told cheaply (``GRAPH ?var``, ``ALL``, ``NAMED``, ``BASE``, relative IRIs, ``\\u`` escapes),
+every recorded graph is refreshed. Counting reads each refreshed graph once, within the write's
+deadline. Such an update may also reach the meta graph (``CLEAR ALL`` would wipe it), so the
+meta graph as it was is put back in the same transaction (:func:`restore_meta`) before the
+counts are refreshed; an update naming the meta graph is refused before it gets here.
 
 The kg store interface has no call for this, so it is done with ``GraphStore.update`` here.
 """
@@ -22,8 +25,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import cast
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 
 from kg.binding import code_spans
 from kg.iris import META_GRAPH
@@ -36,6 +40,8 @@ _PREFIX = re.compile(
     r"(?<![?$:\w])PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\"{}|^`\\\s]*)>", re.IGNORECASE
 )
 _PNAME = re.compile(r"(?<![?$:\w<])([A-Za-z][\w.-]*)?:([\w.-]*)")
+_META_TRIPLES = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {META_GRAPH} {{ ?s ?p ?o }} }}"
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _UNKNOWN = re.compile(
     r"(?<![?$:\w])(?:GRAPH\s*[?$]|ALL(?![\w:])|NAMED(?![\w:])|BASE(?![\w:]))", re.IGNORECASE
 )
@@ -51,17 +57,41 @@ def named_graphs(text: str, recorded: Iterable[NamedNode]) -> list[NamedNode]:
     2
     """
     graphs = list(recorded)
-    code = [text[begin:end] for begin, end in code_spans(text)]
-    if "\\u" in text or "\\U" in text or any(_UNKNOWN.search(piece) for piece in code):
+    names = _names(text)
+    if names is None:
         return graphs
+    return [graph for graph in graphs if graph.value in names]
+
+
+def names_graph(text: str, graph: NamedNode) -> bool:
+    """Whether an update names ``graph`` by its IRI or a prefixed name (not by a variable).
+
+    >>> meta = NamedNode("http://ex.org/meta")
+    >>> names_graph("PREFIX e: <http://ex.org/> CLEAR GRAPH e:meta", meta)
+    True
+    >>> names_graph("DELETE WHERE { GRAPH ?g { ?s ?p ?o } }", meta)
+    False
+    """
+    return graph.value in (_names(text, always=True) or ())
+
+
+def _names(text: str, *, always: bool = False) -> set[str] | None:
+    """IRIs an update names (full or prefixed), ``None`` if it may reach graphs it does not
+    name (``GRAPH ?var``, ``ALL``, ``NAMED``, ``BASE``, relative IRIs, escapes) unless
+    ``always``."""
+    code = [text[begin:end] for begin, end in code_spans(text)]
+    iris = [m.group(1) for m in _IRI.finditer(text)]
+    unknown = "\\u" in text or "\\U" in text or any(_UNKNOWN.search(piece) for piece in code)
+    if not always and (unknown or not all(_ABSOLUTE.match(iri) for iri in iris)):
+        return None
     prefixes = {m.group(1) or "": m.group(2) for m in _PREFIX.finditer(text)}
-    names = {m.group(1) for m in _IRI.finditer(text)}
+    names = set(iris)
     for piece in code:
         for match in _PNAME.finditer(piece):
             namespace = prefixes.get(match.group(1) or "")
             if namespace is not None:
                 names.add(namespace + match.group(2))
-    return [graph for graph in graphs if graph.value in names]
+    return names
 
 
 def refresh(graph: NamedNode, at: Literal) -> str:
@@ -89,9 +119,25 @@ def with_refresh(store: GraphStore, text: str) -> str:
         return text
     now = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
     at = Literal(now, datatype=XSD["dateTime"])
-    operations = ";\n".join(refresh(graph, at) for graph in graphs)
+    restore = [] if _names(text) is not None else [restore_meta(store)]
+    operations = ";\n".join(restore + [refresh(graph, at) for graph in graphs])
     separator = "\n" if _ends_with_separator(text) else "\n;\n"
     return text + separator + operations
+
+
+def restore_meta(store: GraphStore) -> str:
+    """The update putting the meta graph back as it is now.
+
+    Appended to an update that may reach graphs it does not name (``CLEAR ALL``, ``DROP
+    NAMED``, ``DELETE WHERE { GRAPH ?g … }``), so that the provenance survives it: the meta graph
+    is written by the store only (updates naming it are refused, :mod:`server.write`).
+    """
+    snapshot = store.query(_META_TRIPLES)
+    body = serialize(cast(Iterable[Triple], snapshot), format=RdfFormat.N_TRIPLES) or b""
+    return (
+        f"DROP SILENT GRAPH {META_GRAPH} ;\n"
+        f"INSERT DATA {{ GRAPH {META_GRAPH} {{\n{body.decode()}}} }}"
+    )
 
 
 def _ends_with_separator(text: str) -> bool:

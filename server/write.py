@@ -1,7 +1,8 @@
 """The optional write endpoint, only with a token: SPARQL Update and Graph Store Protocol writes.
 
 * ``POST /update``: one SPARQL Update (form ``update=`` or an ``application/sparql-update``
-  body);
+  body); relative IRIs resolve against the URL of ``/update``; ``using-graph-uri`` and
+  ``using-named-graph-uri`` are refused with 400 (:mod:`server.dataset`);
 * ``PUT``, ``POST``, ``DELETE /rdf-graphs?graph=<IRI>``: SPARQL 1.1 Graph Store HTTP Protocol.
   ``PUT`` replaces the graph with the body (Turtle, N-Triples, RDF/XML or JSON-LD), ``POST``
   adds the body to it, ``DELETE`` removes it; all go through the store's atomic
@@ -32,7 +33,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from kg.errors import QueryError
 from kg.iris import META_GRAPH
-from server import graphstore, uploads
+from server import dataset, description, graphstore, updates, uploads
 from server.jobs import GraphDropJob, GraphWriteJob, Job, UpdateJob
 from server.policy import RefusedError
 from server.problems import problem
@@ -67,7 +68,10 @@ def update() -> Response:
     else:
         return problem(415, "unsupported-media-type", "use application/sparql-update or a form")
     svc.policy.check_update(text)
-    done = _run(UpdateJob(text))
+    if updates.names_graph(text, META_GRAPH):
+        raise RefusedError("the meta graph holds provenance and is written by the store only")
+    dataset.refuse_update_dataset(request.args, request.form, text=text)
+    done = _run(UpdateJob(text, base_iri=description.update_iri()))
     return jsonify(status="ok", dataset_version=done["dataset_version"])
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 import rdflib
@@ -19,10 +22,13 @@ from server_harness import (
     EXTRA_GRAPH,
     FILLER,
     PVID,
+    REPO,
     TEST_GRAPH,
     TEST_TRIPLES,
+    build_store,
+    serve,
 )
-from SPARQLWrapper import CSV, JSON, XML, SPARQLWrapper
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 pytest_plugins = ("server_harness",)
 pytestmark = pytest.mark.integration
@@ -529,3 +535,163 @@ def test_cors_and_health(server: str) -> None:
     health = requests.get(server + "/health", timeout=30).json()
     assert health["status"] == "ok" and health["graphs"] == 2
     assert len(health["dataset_version"]) == 16
+
+
+# --- clients and the dataset (issue 15) ----------------------------------------------------------
+
+SPARQLWRAPPER_FORMATS = [
+    (JSON, "json"),
+    (XML, "xml"),
+    (CSV, "csv"),
+    (TSV, "tsv"),
+    (TURTLE, "turtle"),
+    (N3, "n3"),
+    (RDFXML, "xml"),
+    (JSONLD, "json-ld"),
+]
+"""SPARQLWrapper's return formats, each with the parser its answer is read with."""
+
+
+@pytest.mark.parametrize(("fmt", "reader"), SPARQLWRAPPER_FORMATS)
+def test_sparqlwrapper_round_trips_every_format(server: str, fmt: str, reader: str) -> None:
+    """SPARQLWrapper sends ``format=`` (repeated for TSV, RDF/XML, JSON-LD) and an Accept list."""
+    client = SPARQLWrapper(server + "/sparql")
+    graph_answer = fmt in (TURTLE, N3, RDFXML, JSONLD)
+    client.setQuery(CONSTRUCT if graph_answer else LOOKUP)
+    client.setReturnFormat(fmt)
+    result = client.query()
+    body = result.response.read()
+    if not graph_answer:
+        assert lookup_values(fmt, body) == ("infliximab", "12")
+        return
+    graph = rdflib.Graph().parse(data=body, format=reader)
+    assert len(graph) == 4
+    assert (ADALIMUMAB, rdflib.RDFS.label, rdflib.Literal("adalimumab")) in graph
+
+
+@pytest.mark.parametrize(
+    ("query", "formats", "kind"),
+    [
+        (LOOKUP, ["tsv", "text/tab-separated-values"], "tsv"),
+        (LOOKUP, ["text/csv; charset=utf-8"], "csv"),
+        (LOOKUP, ["application/sparql-results+xml", ""], "xml"),
+        (CONSTRUCT, ["json-ld", "application/ld+json,application/x-json+ld"], "jsonld"),
+        (CONSTRUCT, ["rdf+xml", "application/rdf+xml"], "rdfxml"),
+        (CONSTRUCT, ["n3"], "turtle"),
+    ],
+    ids=["tsv-twice", "csv-media-type", "xml-and-blank", "json-ld-list", "rdf-xml-twice", "n3"],
+)
+def test_format_parameter_repeated_and_media_types(
+    server: str, query: str, formats: list[str], kind: str
+) -> None:
+    response = requests.get(
+        server + "/sparql",
+        params=[("query", query), *(("format", f) for f in formats)],
+        headers={"Accept": "text/turtle"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    expected = SOLUTION_TYPES.get(kind) or GRAPH_TYPES[kind][0]
+    assert response.headers["Content-Type"] == expected
+
+
+def test_format_parameter_naming_two_formats_is_400(server: str) -> None:
+    response = requests.get(
+        server + "/sparql",
+        params=[("query", LOOKUP), ("format", "csv"), ("format", "json")],
+        timeout=30,
+    )
+    assert response.status_code == 400
+    assert "different formats" in response.json()["detail"]
+
+
+STAR = "SELECT * WHERE { ?s ?p ?o . BIND(STRLEN(STR(?o)) AS ?length) } LIMIT 2"
+
+
+@pytest.mark.parametrize("kind", ["json", "xml", "csv", "tsv"])
+def test_select_star_columns_in_order_of_appearance(server: str, kind: str) -> None:
+    response = sparql(server, STAR, format=kind)
+    assert response.status_code == 200
+    text = response.text
+    if kind == "json":
+        names = response.json()["head"]["vars"]
+        assert set(response.json()["results"]["bindings"][0]) == {"s", "p", "o", "length"}
+    elif kind == "xml":
+        names = [v.get("name") for v in ET.fromstring(response.content).iter(SR + "variable")]
+    else:
+        header, first = text.splitlines()[:2]
+        names = [n.lstrip("?") for n in header.split("," if kind == "csv" else "\t")]
+        cells = first.split("\t") if kind == "tsv" else next(csv.reader([first]))
+        assert cells[0].strip("<>").startswith(("http", "_:"))  # ?s first, as its column says
+    assert names == ["s", "p", "o", "length"]
+    explicit = sparql(server, "SELECT ?o ?s WHERE { ?s ?p ?o } LIMIT 1").json()
+    assert explicit["head"]["vars"] == ["o", "s"]
+
+
+def test_relative_iris_resolve_against_the_endpoint(server: str) -> None:
+    response = sparql(server, "CONSTRUCT { <s> <p> <o> } WHERE {}", "application/n-triples")
+    assert response.status_code == 200, response.text
+    assert response.text.strip() == f"<{server}/s> <{server}/p> <{server}/o> ."
+    declared = sparql(server, "BASE <http://x.org/a/> SELECT (<b> AS ?b) {}").json()
+    assert declared["results"]["bindings"][0]["b"]["value"] == "http://x.org/a/b"
+    sd = requests.get(server + "/sparql", headers={"Accept": "text/turtle"}, timeout=30).text
+    assert f"base IRI <{server}/sparql>" in sd
+
+
+def union_count(base: str) -> int:
+    body = sparql(base, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").json()
+    return int(body["results"]["bindings"][0]["n"]["value"])
+
+
+def meta_count(base: str) -> int:
+    query = (
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/pvkg/graph/meta> { ?s ?p ?o } }"
+    )
+    return int(sparql(base, query).json()["results"]["bindings"][0]["n"]["value"])
+
+
+def described_triples(base: str) -> int:
+    sd = rdflib.Graph().parse(
+        data=requests.get(base + "/sparql", headers={"Accept": "text/turtle"}, timeout=30).text,
+        format="turtle",
+    )
+    default = rdflib.URIRef(base + "/sparql#default-graph")
+    return int(sd.value(default, rdflib.URIRef("http://rdfs.org/ns/void#triples")))
+
+
+def test_meta_graph_is_not_in_the_union(server: str, test_store: str) -> None:
+    assert union_count(server) == TEST_TRIPLES + 1
+    assert meta_count(server) > 0
+    assert described_triples(server) == TEST_TRIPLES + 1
+    stats = subprocess.run(
+        [sys.executable, "-m", "cli.main", "--store", test_store, "stats"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert f"2 graphs, {TEST_TRIPLES + 1:,} triples" in stats.stdout
+
+
+def test_clear_all_and_drop_all_keep_the_meta_graph(tmp_path: Path) -> None:
+    token = "clear-all-token"
+    auth = {"Authorization": f"Bearer {token}"}
+    with serve(build_store(tmp_path), env={"PVKG_WRITE_TOKEN": token}) as base:
+        meta = meta_count(base)
+        for text in ("CLEAR ALL", "DROP ALL"):
+            response = requests.post(
+                base + "/update", data={"update": text}, headers=auth, timeout=60
+            )
+            assert response.status_code == 200, response.text
+            assert union_count(base) == 0
+            assert meta_count(base) == meta
+            assert requests.get(base + "/health", timeout=30).json()["graphs"] == 2
+            assert described_triples(base) == 0
+        named = requests.post(
+            base + "/update",
+            data={"update": "CLEAR GRAPH <https://w3id.org/pvkg/graph/meta>"},
+            headers=auth,
+            timeout=60,
+        )
+        assert named.status_code == 403
+        assert meta_count(base) == meta
