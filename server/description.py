@@ -83,7 +83,10 @@ def service_description() -> Response:
     triples += [
         Triple(endpoint, SD["resultFormat"], NamedNode(FORMATS + f)) for f in RESULT_FORMATS
     ]
-    triples += _graph_store(endpoint, writable=svc.settings.write_token is not None)
+    writable = svc.settings.write_token is not None
+    triples += _graph_store(endpoint, writable=writable)
+    if writable:
+        triples += _update_service(endpoint)
     total = 0
     for graph in svc.info()["graphs"]:
         name = NamedNode(graph["graph"])
@@ -114,6 +117,22 @@ def _graph_store(endpoint: NamedNode, *, writable: bool) -> list[Triple]:
         Triple(endpoint, DCTERMS["hasPart"], store),
         Triple(store, DCTERMS["conformsTo"], NamedNode(graphstore.SPEC)),
         Triple(store, DCTERMS["description"], Literal(what)),
+    ]
+
+
+def _update_service(endpoint: NamedNode) -> list[Triple]:
+    """The write endpoint ``/update`` (write mode only), a service of its own on the dataset."""
+    update = NamedNode(update_iri())
+    what = (
+        "SPARQL 1.1 Update with Authorization: Bearer <token>; relative IRIs resolve against "
+        f"{update}; using-graph-uri / using-named-graph-uri are refused (write USING instead)"
+    )
+    return [
+        Triple(endpoint, DCTERMS["hasPart"], update),
+        Triple(update, RDF["type"], SD["Service"]),
+        Triple(update, SD["endpoint"], update),
+        Triple(update, SD["supportedLanguage"], SD["SPARQL11Update"]),
+        Triple(update, DCTERMS["description"], Literal(what)),
     ]
 
 

@@ -636,6 +636,7 @@ def test_relative_iris_resolve_against_the_endpoint(server: str) -> None:
     assert declared["results"]["bindings"][0]["b"]["value"] == "http://x.org/a/b"
     sd = requests.get(server + "/sparql", headers={"Accept": "text/turtle"}, timeout=30).text
     assert f"base IRI <{server}/sparql>" in sd
+    assert f"<{server}/update>" not in sd  # read-only: no update service
 
 
 def union_count(base: str) -> int:

@@ -230,6 +230,23 @@ def test_default_graph_is_the_union_of_loaded_graphs(backend_store: GraphStore) 
     assert {r["g"] for r in graphs} == {GRAPH_A, GRAPH_B, META_GRAPH}  # type: ignore[union-attr]
 
 
+def test_union_without_the_meta_graph_and_base_iri(backend_store: GraphStore) -> None:
+    """``include_meta=False`` (the SPARQL endpoint's union): provenance is reached by name only."""
+    load(backend_store, GRAPH_A, A_TRIPLES, "graph a")
+    load(backend_store, GRAPH_B, B_TRIPLES, "graph b")
+    everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    rows = backend_store.query(everything, include_meta=False)
+    assert isinstance(rows, QuerySolutions)
+    assert int(next(iter(rows))["n"].value) == len(A_TRIPLES) + len(B_TRIPLES)
+    in_meta = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {META_GRAPH} {{ ?s ?p ?o }} }}"
+    rows = backend_store.query(in_meta, include_meta=False)
+    assert isinstance(rows, QuerySolutions)
+    assert int(next(iter(rows))["n"].value) == 2 * META_PER_GRAPH
+    relative = backend_store.query("SELECT (<d1> AS ?x) {}", base_iri=EX)
+    assert isinstance(relative, QuerySolutions)
+    assert next(iter(relative))["x"] == iri("d1")
+
+
 def test_default_and_named_graphs_select_sources(backend_store: GraphStore) -> None:
     load(backend_store, GRAPH_A, A_TRIPLES, "graph a")
     load(backend_store, GRAPH_B, B_TRIPLES, "graph b")

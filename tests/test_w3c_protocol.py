@@ -344,3 +344,14 @@ def test_bad_update_dataset_conflict(base: str) -> None:
     assert response.status_code == 400
     assert "twice" in response.json()["detail"]
     assert ask(query_get(base, f"ASK {{ GRAPH <{graph}> {{ ?p <{EX}name> 'Bill' }} }}"))
+
+
+def test_write_mode_service_description_names_the_update_endpoint(base: str) -> None:
+    response = requests.get(base + "/sparql", headers={"Accept": "text/turtle"}, timeout=30)
+    sd = rdflib.Graph().parse(data=response.text, format="turtle")
+    sd_ns = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    endpoint, update_endpoint = rdflib.URIRef(base + "/sparql"), rdflib.URIRef(base + "/update")
+    assert (endpoint, rdflib.DCTERMS.hasPart, update_endpoint) in sd
+    assert (update_endpoint, sd_ns.endpoint, update_endpoint) in sd
+    assert (update_endpoint, sd_ns.supportedLanguage, sd_ns.SPARQL11Update) in sd
+    assert (endpoint, sd_ns.supportedLanguage, sd_ns.SPARQL11Query) in sd
