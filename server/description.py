@@ -35,13 +35,18 @@ RESULT_FORMATS = (
     "RDF_XML",
 )
 DEFAULT_GRAPH_RULE = (
-    "The default graph is the union of all named graphs but the meta graph {meta}, which holds "
-    "the provenance of the others and is queried by name (GRAPH {meta}); use FROM, GRAPH or "
+    "The default graph is {union}; the meta graph {meta} holds the provenance of the others "
+    "and is queried by name (GRAPH {meta}); use FROM, GRAPH or "
     "default-graph-uri / named-graph-uri to select single sources. Relative IRIs in a query "
     "resolve against the base IRI {base} (the endpoint's URL) unless it declares BASE; in an "
     "update, against the update endpoint's URL. Queries are read-only; "
     "SERVICE is refused unless the host is allowed; each query has a deadline of {timeout:g} s "
     "and answers hold at most {rows} rows (a cut is stated in the Pvkg-Truncated header)."
+)
+
+UNION = "the union of all named graphs but the meta graph"
+UNION_WITH_META = (
+    "the union of all named graphs, the meta graph included (its void:triples counts the others)"
 )
 
 
@@ -65,8 +70,13 @@ def service_description() -> Response:
     endpoint = NamedNode(endpoint_iri())
     dataset = NamedNode(_base() + "/sparql#dataset")
     default = NamedNode(_base() + "/sparql#default-graph")
+    union = UNION_WITH_META if svc.settings.union_with_meta else UNION
     rule = DEFAULT_GRAPH_RULE.format(
-        timeout=svc.settings.timeout, rows=svc.settings.max_rows, meta=META_GRAPH, base=endpoint
+        union=union,
+        timeout=svc.settings.timeout,
+        rows=svc.settings.max_rows,
+        meta=META_GRAPH,
+        base=endpoint,
     )
     triples = [
         Triple(endpoint, RDF["type"], SD["Service"]),
@@ -78,7 +88,7 @@ def service_description() -> Response:
         Triple(dataset, RDF["type"], SD["Dataset"]),
         Triple(dataset, SD["defaultGraph"], default),
         Triple(default, RDF["type"], SD["Graph"]),
-        Triple(default, DCTERMS["description"], Literal("union of all graphs but the meta graph")),
+        Triple(default, DCTERMS["description"], Literal(union)),
     ]
     triples += [
         Triple(endpoint, SD["resultFormat"], NamedNode(FORMATS + f)) for f in RESULT_FORMATS

@@ -27,6 +27,8 @@ class SparqlJob:
     :param max_rows: rows (or triples) kept at most.
     :param base_iri: what relative IRIs in the query resolve against (the endpoint's URL).
     :param columns: the column order of a ``SELECT *`` (:func:`server.projection.star_columns`).
+    :param include_meta: whether the default union holds the meta graph (see
+        :meth:`kg.store.GraphStore.query`; ``Settings.union_with_meta``).
     """
 
     text: str
@@ -36,6 +38,7 @@ class SparqlJob:
     named_graphs: tuple[str, ...] | None = None
     base_iri: str | None = None
     columns: tuple[str, ...] | None = None
+    include_meta: bool = False
 
 
 @dataclass(frozen=True)

@@ -210,7 +210,7 @@ class _Runner:
                 named_graphs=_nodes(job.named_graphs),
                 timeout=self.timeout,
                 base_iri=job.base_iri,
-                include_meta=False,
+                include_meta=job.include_meta,
             )
 
         return _write(run, job.fmt, Page(limit=job.max_rows, columns=job.columns), {})

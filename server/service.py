@@ -47,6 +47,9 @@ class Settings:
     :param max_upload_bytes: largest Graph Store Protocol body accepted (write mode).
     :param dump_dir: where dumps are kept (``None``: a folder in the system's temporary
         directory, see :func:`server.dumps.dump_directory`).
+    :param union_with_meta: the endpoint's default graph is pyoxigraph's own union, the meta
+        graph included (fast on stores of many graphs), instead of every graph but the meta
+        graph (exact, slower in proportion to the number of graphs; ``docs/server.md``).
     """
 
     store: str
@@ -61,6 +64,7 @@ class Settings:
     cache_entries: int = 4096
     max_upload_bytes: int = 1 << 28
     dump_dir: str | None = None
+    union_with_meta: bool = False
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Settings:
@@ -78,7 +82,15 @@ class Settings:
             cache_entries=int(config.get("CACHE_ENTRIES", 4096)),
             max_upload_bytes=int(config.get("MAX_UPLOAD_BYTES", 1 << 28)),
             dump_dir=str(config["DUMP_DIR"]) if config.get("DUMP_DIR") else None,
+            union_with_meta=_flag(config.get("UNION_WITH_META", False)),
         )
+
+
+def _flag(value: Any) -> bool:
+    """A boolean setting: ``True``, or text such as ``1``, ``true``, ``yes`` (environment)."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
 
 
 def _words(value: Any) -> tuple[str, ...]:

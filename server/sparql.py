@@ -3,7 +3,8 @@
 * ``GET /sparql?query=…``, ``POST`` form-encoded (``query=…``) and ``POST`` with
   ``Content-Type: application/sparql-query``; ``default-graph-uri`` / ``named-graph-uri`` (in
   the URL, or in the form body for form POSTs) select the dataset;
-* without them the default graph is the union of all named graphs but the meta graph;
+* without them the default graph is the union of all named graphs but the meta graph (or of
+  all of them with ``UNION_WITH_META``, see :class:`server.service.Settings`);
 * relative IRIs resolve against the endpoint's URL (``http://host/sparql``), as the service
   description states; a ``BASE`` in the query wins;
 * ``format=`` may be repeated with values naming the same format (:mod:`server.negotiation`);
@@ -71,6 +72,7 @@ def endpoint() -> Response:
         named_graphs=_graphs(params, "named-graph-uri"),
         base_iri=description.endpoint_iri(),
         columns=star_columns(text) if form == "SELECT" else None,
+        include_meta=svc.settings.union_with_meta,
     )
     response = svc.respond(job)
     response.vary.add("Accept")

@@ -22,6 +22,7 @@ from server_harness import (
     EXTRA_GRAPH,
     FILLER,
     PVID,
+    QUERIES,
     REPO,
     TEST_GRAPH,
     TEST_TRIPLES,
@@ -672,6 +673,24 @@ def test_meta_graph_is_not_in_the_union(server: str, test_store: str) -> None:
         check=True,
     )
     assert f"2 graphs, {TEST_TRIPLES + 1:,} triples" in stats.stdout
+
+
+def test_union_with_meta_setting_puts_the_meta_graph_back_in_the_union(
+    server: str, test_store: str
+) -> None:
+    """``PVKG_UNION_WITH_META``: pyoxigraph's own union (fast with many graphs), meta included."""
+    from server.app import create_app
+
+    app = create_app({"STORE": test_store, "QUERIES": str(QUERIES), "UNION_WITH_META": "yes"})
+    try:
+        everything = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}
+        body = app.test_client().get("/sparql", query_string=everything).get_json()
+        counted = int(body["results"]["bindings"][0]["n"]["value"])
+        assert counted == TEST_TRIPLES + 1 + meta_count(server)
+        sd = app.test_client().get("/sparql", headers={"Accept": "text/turtle"}).get_data(True)
+        assert "the meta graph included" in sd
+    finally:
+        app.extensions["pvkg"].pool.close()
 
 
 def test_clear_all_and_drop_all_keep_the_meta_graph(tmp_path: Path) -> None:
