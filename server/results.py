@@ -6,7 +6,9 @@ solution is written and cuts the document at the row cap or page (:mod:`server.s
 cut is still stated and no answer holds more than the cap. TSV is written here, row by row
 (pyoxigraph abbreviates numbers in TSV; pvkg has always sent full N-Triples terms), and so is
 the rare CSV answer with a comma in an IRI (pyoxigraph does not quote IRIs). Boolean results
-and RDF graphs (after capping) are written by pyoxigraph.
+and RDF graphs (after capping) are written by pyoxigraph. The columns of a ``SELECT *`` come
+in the query's order (:attr:`Page.columns`): pyoxigraph's JSON or XML head is rewritten, CSV
+is then written here.
 
 Formats (keys of :data:`SOLUTION_FORMATS` and :data:`GRAPH_FORMATS`):
 
