@@ -3,14 +3,40 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
+from kg.errors import StoreError
 from kg.store import GraphStore, resolve_location
 from kg.store import open_store as _open_store
 
 
 def store_location(args: argparse.Namespace) -> str:
-    """The store location from ``--store``, ``PVKG_STORE`` or the default directory."""
-    return resolve_location(getattr(args, "store", None))
+    """The store location from ``--store``, ``PVKG_STORE`` or the default directory.
+
+    :raises kg.errors.StoreError: if it is a path through an existing file (a store is a
+        directory).
+    """
+    location = resolve_location(getattr(args, "store", None))
+    if not location.startswith(("http://", "https://")):
+        check_directory(Path(location))
+    return location
+
+
+def check_directory(path: Path) -> None:
+    """Refuse a store path that is, or lies inside, a regular file.
+
+    >>> check_directory(Path("/dev/null/store"))
+    Traceback (most recent call last):
+    ...
+    kg.errors.StoreError: store /dev/null/store: /dev/null is a file, not a directory
+    """
+    for place in (path, *path.parents):
+        if place.exists():
+            if place == path and not place.is_dir():
+                raise StoreError(f"store {path} is a file, not a directory")
+            if not place.is_dir():
+                raise StoreError(f"store {path}: {place} is a file, not a directory")
+            return
 
 
 def open_store(args: argparse.Namespace, read_only: bool = False) -> GraphStore:

@@ -34,16 +34,38 @@ def build_parser() -> argparse.ArgumentParser:
         "'system' (the C library's), or the path of a shared library.",
     )
     parser.add_argument("--version", action="version", version=f"pvkg {__version__}")
-    parser.add_argument(
-        "--store",
-        metavar="LOCATION",
-        help=f"store directory or SPARQL endpoint URL (default: ${ENV_STORE}, "
-        "else ~/.local/share/pvkg/store)",
-    )
+    add_global_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in sorted(pkgutil.iter_modules(cli.commands.__path__), key=lambda m: m.name):
         importlib.import_module(f"cli.commands.{module.name}").register(commands)
+    for sub in sub_parsers(parser):
+        add_global_options(sub)
     return parser
+
+
+def add_global_options(parser: argparse.ArgumentParser) -> None:
+    """The options every command takes, before or after its name (``pvkg build --store X``).
+
+    They default to :data:`argparse.SUPPRESS`, so that an option not given after the command
+    leaves the value given before it in place.
+    """
+    parser.add_argument(
+        "--store",
+        metavar="LOCATION",
+        default=argparse.SUPPRESS,
+        help=f"store directory or SPARQL endpoint URL (default: ${ENV_STORE}, "
+        "else ~/.local/share/pvkg/store)",
+    )
+
+
+def sub_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """Every sub-command's parser below ``parser``, at any depth (``load faers`` too)."""
+    found: list[argparse.ArgumentParser] = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found += [sub, *sub_parsers(sub)]
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -83,6 +83,16 @@ def _write_graph(triples: Iterable[Triple], fmt: str, out: IO[bytes]) -> int:
     return len(collected)
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``number`` with ``noun`` in the number it needs, thousands separated.
+
+    >>> counted(1, "record"), counted(2_000, "record"), counted(0, "query", "queries")
+    ('1 record', '2,000 records', '0 queries')
+    """
+    word = noun if number == 1 else (plural or noun + "s")
+    return f"{number:,} {word}"
+
+
 def cell(term: object) -> str:
     """How one term is shown in a table: CURIE for IRIs, the lexical form for literals.
 
@@ -112,6 +122,6 @@ def _write_table(result: QuerySolutions, out: IO[bytes]) -> int:
         "  ".join("-" * w for w in widths),
     ]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    lines.append(f"({counted(len(rows), 'row')})")
     out.write(("\n".join(lines) + "\n").encode())
     return len(rows)

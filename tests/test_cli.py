@@ -84,7 +84,7 @@ def test_catalogue_and_stats(loaded: Path) -> None:
         in pvkg(loaded, "queries", "drugs-inducing").stdout
     )
     stats = pvkg(loaded, "stats").stdout
-    assert "pvgraph:mini" in stats and "1 graphs, 19 triples" in stats
+    assert "pvgraph:mini" in stats and "1 graph, 19 triples" in stats
 
 
 def test_export_gzip_holds_every_quad(loaded: Path, tmp_path: Path) -> None:
@@ -97,7 +97,6 @@ def test_export_gzip_holds_every_quad(loaded: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "fragments"),
     [
-        (("query", "-e", "SELECT WHERE {"), ("1:",)),
         (("query", "--saved", "no-such-query"), ("no saved query 'no-such-query'",)),
         (
             ("query", "--saved", "drugs-inducing", "-p", "condition=unicorn"),

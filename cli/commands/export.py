@@ -11,6 +11,7 @@ from typing import IO, cast
 from pyoxigraph import NamedNode
 
 from cli.context import open_store
+from cli.output import counted
 from kg.errors import InputError
 from kg.namespaces import expand_curie
 
@@ -23,13 +24,19 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description="Write sorted, duplicate-free N-Quads. A .gz output name is gzip-compressed. "
         "Load the file with any engine's bulk loader (see docs/deployment.md).",
     )
-    parser.add_argument("--graph", "-g", action="append", default=[], help="graph IRI or CURIE")
+    parser.add_argument(
+        "--graph",
+        "-g",
+        action="append",
+        default=[],
+        help="graph IRI or CURIE (repeatable; default: every graph)",
+    )
     parser.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
     parser.add_argument(
         "--per-graph",
         type=Path,
         metavar="DIR",
-        help="write one <graph>.nq.gz file per graph into DIR instead",
+        help="write one <graph>.nq.gz file per graph into DIR instead (default: one output)",
     )
     parser.set_defaults(handler=run)
 
@@ -59,14 +66,14 @@ def run(args: argparse.Namespace) -> int:
             target = args.per_graph / f"{name}.nq.gz"
             with gzip.open(target, "wb") as out:
                 count = store.export(out, graphs=[info.graph])
-            print(f"{target}: {count:,} quads", file=sys.stderr)
+            print(f"{target}: {counted(count, 'quad')}", file=sys.stderr)
         return 0
     if args.output is None:
         count = store.export(sys.stdout.buffer, graphs=graphs)
     else:
         with _open_output(args.output) as out:
             count = store.export(out, graphs=graphs)
-    print(f"exported {count:,} quads", file=sys.stderr)
+    print(f"exported {counted(count, 'quad')}", file=sys.stderr)
     return 0
 
 

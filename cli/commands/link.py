@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from cli.context import open_store
+from cli.output import counted
 from loaders.meshlink import LinkSummary, link
 
 
@@ -24,7 +25,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--overrides", type=Path, help="curated overrides TSV (default: the shipped one)"
     )
-    parser.add_argument("--class-additions", type=Path, help="curated drug-class additions TSV")
+    parser.add_argument(
+        "--class-additions",
+        type=Path,
+        help="curated drug-class additions TSV (default: the shipped one)",
+    )
     parser.add_argument(
         "--no-cache",
         action="store_true",
@@ -34,14 +39,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--unmapped",
         type=Path,
         metavar="FILE",
-        help="write the unmapped entities (kind, entity, label, reason) as TSV; '-' for stdout",
+        help="write the unmapped entities (kind, entity, label, reason) as TSV; '-' for stdout "
+        "(default: not written)",
     )
     parser.set_defaults(handler=run)
 
 
 def describe(summary: LinkSummary) -> str:
     """One line describing a linking run."""
-    parts = [f"{summary.graph.value}: {summary.triples:,} triples"]
+    parts = [f"{summary.graph.value}: {counted(summary.triples, 'triple')}"]
     for kind in sorted(summary.entities):
         total = summary.entities[kind]
         linked = summary.linked.get(kind, 0)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from cli.context import open_store
+from cli.output import counted
 from cli.sources import discover, loader_options
 from kg.store import LoadSummary
 
@@ -29,9 +30,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def report(summary: LoadSummary) -> str:
     """One line describing a finished load."""
-    parts = [f"{summary.graph.value}: {summary.triples:,} triples"]
+    parts = [f"{summary.graph.value}: {counted(summary.triples, 'triple')}"]
     if summary.records:
-        parts.append(f"{summary.records:,} records")
+        parts.append(counted(summary.records, "record"))
     if summary.rejects:
         parts.append(f"{summary.rejects:,} rejected (see {summary.rejects_file})")
     parts += list(summary.notes)

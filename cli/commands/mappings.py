@@ -7,20 +7,29 @@ import sys
 from pathlib import Path
 
 from cli.context import open_store
+from cli.output import counted
 from loaders.meshlink import write_links
 from loaders.meshlink.sssom import export, read_sssom
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``pvkg mappings export`` and ``pvkg mappings import``."""
-    parser = commands.add_parser("mappings", help="export or import the MeSH links as SSSOM TSV")
+    parser = commands.add_parser(
+        "mappings",
+        help="export or import the MeSH links as SSSOM TSV",
+        description="Write the MeSH links of the store as an SSSOM TSV file for review, or "
+        "replace them with the mappings of a reviewed file.",
+    )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    out = actions.add_parser("export", help="write the MeSH links as SSSOM TSV")
+    about = "write the MeSH links as SSSOM TSV"
+    out = actions.add_parser("export", help=about, description=about[0].upper() + about[1:] + ".")
     out.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
     out.set_defaults(handler=run_export)
     back = actions.add_parser(
         "import",
         help="replace the MeSH links with those of an SSSOM TSV file (and rebuild the closure)",
+        description="Validate an SSSOM TSV file, then replace the MeSH links with its mappings "
+        "and rebuild the hierarchy closure and drug-class membership.",
     )
     back.add_argument("file", type=Path, help="SSSOM TSV file")
     back.set_defaults(handler=run_import)
@@ -37,7 +46,7 @@ def run_export(args: argparse.Namespace) -> int:
                 rows = export(store, out)
     finally:
         store.close()
-    print(f"{rows:,} mappings written", file=sys.stderr)
+    print(f"{counted(rows, 'mapping')} written", file=sys.stderr)
     return 0
 
 
@@ -50,7 +59,8 @@ def run_import(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(
-        f"{summary.graph.value}: {len(links):,} mappings imported, {summary.triples:,} triples, "
+        f"{summary.graph.value}: {counted(len(links), 'mapping')} imported, "
+        f"{counted(summary.triples, 'triple')}, "
         f"{summary.hierarchy:,} hasAncestor, {summary.memberships:,} memberOfClass"
     )
     return 0

@@ -9,8 +9,16 @@ from kg.catalogue import Catalogue, SavedQuery
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``pvkg queries``."""
-    parser = commands.add_parser("queries", help="list saved queries or show one")
-    parser.add_argument("name", nargs="?", help="show this query's parameters and SPARQL")
+    parser = commands.add_parser(
+        "queries",
+        help="list saved queries or show one",
+        description="Without NAME, list the saved-query catalogue: one line per query with its "
+        "summary and parameters (NAME=default, '…' when required). With NAME, show that query's "
+        "description, parameters and SPARQL. Run one with 'pvkg query --saved NAME'.",
+    )
+    parser.add_argument(
+        "name", nargs="?", help="show this query's parameters and SPARQL (default: list all)"
+    )
     parser.set_defaults(handler=run)
 
 

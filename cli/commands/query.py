@@ -9,8 +9,10 @@ from pathlib import Path
 from cli.context import open_store
 from cli.output import FORMAT_NAMES, write_result
 from kg.catalogue import Catalogue, SavedQuery, parse_saved_query
-from kg.errors import InputError, ParameterError
+from kg.errors import InputError, ParameterError, QueryError
 from kg.params import run_saved
+from kg.store import GraphStore, QueryResult
+from kg.syntax_errors import explain
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,9 +33,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="a saved-query parameter (repeatable)",
+        help="a saved-query parameter (repeatable; default: the query's own defaults)",
     )
-    parser.add_argument("--format", "-f", choices=FORMAT_NAMES, default="table")
+    parser.add_argument(
+        "--format",
+        "-f",
+        choices=FORMAT_NAMES,
+        default="table",
+        help="'table' for people (default: table); json, xml, csv, tsv for solutions; "
+        "turtle, ntriples, jsonld, rdfxml for graphs",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -65,6 +74,17 @@ def _has_header(path: Path) -> bool:
     return any(line.startswith("#+") for line in path.read_text(encoding="utf-8").splitlines())
 
 
+def _query(store: GraphStore, text: str) -> QueryResult:
+    """Run ``text``; a syntax error shows the line, a caret and what was expected."""
+    try:
+        return store.query(text)
+    except QueryError as error:
+        friendly = explain(text, str(error))
+        if friendly is None:
+            raise
+        raise QueryError(friendly) from None
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the query and write its result to standard output."""
     params = parse_params(args.param)
@@ -76,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         if params:
             raise ParameterError(next(iter(params)), "only saved queries take parameters")
         text = args.expression if args.expression else args.file.read_text(encoding="utf-8")
-        result = store.query(text)
+        result = _query(store, text)
     write_result(result, args.format, sys.stdout.buffer)
     sys.stdout.flush()
     return 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from gunicorn.app.base import BaseApplication
 
 from cli.context import store_location
 from kg.catalogue import Catalogue
-from kg.errors import InputError
+from kg.errors import InputError, PvkgError
 from kg.store import open_store
 
 ENV_WRITE_TOKEN = "PVKG_WRITE_TOKEN"  # noqa: S105 - the variable name, not a secret
@@ -35,21 +36,34 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description="Serve the store read-only over HTTP with gunicorn. Set PVKG_WRITE_TOKEN "
         "to enable the token-guarded writes: POST /update and PUT/POST/DELETE /rdf-graphs.",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
-    parser.add_argument("--workers", type=int, default=2, help="web worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per web worker")
     parser.add_argument(
-        "--query-processes", type=int, default=2, help="query processes per web worker"
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    parser.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
+    parser.add_argument("--workers", type=int, default=2, help="web worker processes (default: 2)")
+    parser.add_argument(
+        "--threads", type=int, default=8, help="threads per web worker (default: 8)"
+    )
+    parser.add_argument(
+        "--query-processes", type=int, default=2, help="query processes per web worker (default: 2)"
     )
     parser.add_argument(
         "--timeout", type=float, default=5.0, help="deadline of one query, seconds (default 5)"
     )
-    parser.add_argument("--max-rows", type=int, default=10000, help="row cap of one answer")
     parser.add_argument(
-        "--max-query-bytes", type=int, default=65536, help="longest query text accepted"
+        "--max-rows", type=int, default=10000, help="row cap of one answer (default: 10000)"
     )
-    parser.add_argument("--queries", metavar="DIR", help="saved-query directory")
+    parser.add_argument(
+        "--max-query-bytes",
+        type=int,
+        default=65536,
+        help="longest query text accepted, bytes (default: 65536)",
+    )
+    parser.add_argument(
+        "--queries",
+        metavar="DIR",
+        help="saved-query directory (default: $PVKG_QUERIES, else the shipped queries)",
+    )
     parser.add_argument(
         "--dump-dir",
         metavar="DIR",
@@ -73,7 +87,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--log-level",
         default="info",
         choices=("debug", "info", "warning", "error"),
-        help="'info' logs every request",
+        help="'info' logs every request (default: info)",
     )
     parser.set_defaults(handler=run)
 
@@ -88,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
     if args.timeout <= 0:
         raise InputError("must be positive", field="timeout")
     open_store(location, read_only=True).close()
+    check_port(args.host, args.port)
     Catalogue(None if args.queries is None else Path(args.queries))
     config: dict[str, Any] = {
         "STORE": location,
@@ -117,6 +132,24 @@ def run(args: argparse.Namespace) -> int:
     }
     ServeApplication(options, config, args.log_level).run()
     return 0
+
+
+def check_port(host: str, port: int) -> None:
+    """Bind ``host:port`` once, as gunicorn will, and let it go again.
+
+    gunicorn retries a busy address for five seconds, logging each try; this fails at once.
+
+    :raises kg.errors.PvkgError: if the address is in use, not local, or not allowed.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as error:
+        why = error.strerror or str(error)
+        raise PvkgError(f"cannot listen on {host}:{port}: {why}") from None
 
 
 class ServeApplication(BaseApplication):  # type: ignore[misc]

@@ -5,12 +5,18 @@ from __future__ import annotations
 import argparse
 
 from cli.context import open_store
+from cli.output import counted
 from kg.namespaces import compact_iri
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``pvkg stats``."""
-    parser = commands.add_parser("stats", help="graphs, triple counts and provenance")
+    parser = commands.add_parser(
+        "stats",
+        help="graphs, triple counts and provenance",
+        description="List the named graphs of the store: triple count, when each was loaded "
+        "and its title; then the number of graphs, the total and the dataset version.",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -27,5 +33,6 @@ def run(args: argparse.Namespace) -> int:
             f"{row[2].ljust(widths[2])}  {row[3]}"
         )
     total = sum(i.triples for i in infos)
-    print(f"{len(infos)} graphs, {total:,} triples; dataset version {store.dataset_version()}")
+    totals = f"{counted(len(infos), 'graph')}, {counted(total, 'triple')}"
+    print(f"{totals}; dataset version {store.dataset_version()}")
     return 0

@@ -23,7 +23,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         remove = getattr(loader, "unload", None)
         if remove is None:
             continue
-        sub = sources.add_parser(name, help=f"remove one {name} release")
+        about = f"remove one {name} release and recompute what derives from it"
+        sub = sources.add_parser(name, help=about, description=about[0].upper() + about[1:] + ".")
         sub.add_argument("release", help="the release to remove (FAERS: a quarter, e.g. 2024q1)")
         sub.add_argument(
             "--roles",
