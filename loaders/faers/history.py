@@ -1,8 +1,11 @@
 """Signals over time: cumulative statistics as of each quarter, and when each signal appeared.
 
 For every loaded quarter *q*, ``pvgraph:faers-history/<q>`` holds the statistics of every
-(drug, term) pair with a ≥ 3 (the least a pair needs to meet the Evans criteria) computed over
-the quarters up to and including *q* — what an analyst would have seen when *q* came out::
+(drug, term) pair that a screening criterion flagged as of *q* (a ≥ 3 and Evans, ROR025 > 1 or
+IC025 > 0: :func:`loaders.faers.signals.screened` without EB05, whose prior is fitted for the
+current statistics only) computed over the quarters up to and including *q* — what an analyst
+would have seen when *q* came out. A quarter in which the pair was not disproportionate by any
+of them has no point for it::
 
     pvid:association/induces/<drug>/<term>/faers/<q>
         a pv:SignalHistoryPoint ; pv:historyOf <the pair's statistics node> ;
@@ -34,7 +37,7 @@ from kg.namespaces import PREFIXES, RDF
 from loaders.faers import terms
 from loaders.faers.casestore import tsv_to_parquet
 from loaders.faers.counting import ReactionTables
-from loaders.faers.signals import FULL_MIN_A, PairMeasures
+from loaders.faers.signals import PairMeasures, screened
 
 ID = PREFIXES["pvid"]
 XSD = PREFIXES["xsd"]
@@ -102,7 +105,7 @@ def write_history(
     flagged: list[tuple[str, str]] = []
     rows = zip(tables.drug.tolist(), tables.term.tolist(), tables.a.tolist(), strict=True)
     for (drug, term, a), s in zip(rows, measures.statistics, strict=True):
-        if a < FULL_MIN_A:  # no history point: cannot be an Evans signal
+        if not screened(a, s):  # no history point: no criterion flags the pair then
             continue
         values = (s.prr, s.prr_lower, s.prr_upper, s.ic025)
         out.append(_point(key, drug, term, a, values, s.signal))

@@ -7,10 +7,11 @@ is added, replaced or removed, from the counts of :mod:`loaders.faers.counting`.
   what was counted, the roles counted as exposure, N, and the fitted EBGM prior;
 * every (drug, reaction term) pair seen together in a counted report:
   ``pvid:association/induces/<drug>/<term>/faers``, a ``pv:DisproportionalityStatistics``
-  with its count a; pairs with a ≥ :data:`FULL_MIN_A` (the least an Evans signal needs) also
-  with PRR, ROR (with 95% CIs), χ², IC, IC025, EBGM with EB05 and EB95, the Evans
-  flag (:mod:`loaders.faers.statistics`, :mod:`loaders.faers.ebgm`) and, for a pair flagged
-  in some quarter, ``pv:firstSignalQuarter``; for flagged pairs also
+  with its count a; pairs that some screening criterion flags (:func:`screened`: a ≥
+  :data:`FULL_MIN_A` and Evans, ROR025 > 1, IC025 > 0 or EB05 ≥ 2) also with PRR, ROR (with
+  95% CIs), χ², IC, IC025, EBGM with EB05 and EB95, the Evans flag
+  (:mod:`loaders.faers.statistics`, :mod:`loaders.faers.ebgm`) and, for a pair flagged in some
+  quarter, ``pv:firstSignalQuarter``; for flagged pairs also
   ``<drug> pv:faersSignal <node>`` and ``<term> pv:faersSignal <node>``, so a drug's or a
   term's signals are one lookup away;
 * the margins: ``<drug> pv:drugReportCount`` (a + b) and ``<term> pv:eventReportCount``
@@ -19,10 +20,10 @@ is added, replaced or removed, from the counts of :mod:`loaders.faers.counting`.
 * every (drug, indication) pair: ``pvid:association/treats/<drug>/<term>/faers``, a
   ``pv:IndicationReportCount`` with ``pv:reportCount``.
 
-Every new report changes N, and with it every full table. Rarer pairs — most pairs — keep
-only their count a, which changes only when a report brings the pair again, so that a load
-changes a small part of the graph (ADR 0010; the graph is replaced incrementally,
-:mod:`kg.kept`).
+Every new report changes N, and with it every measure. Pairs no criterion flags — nearly all
+pairs — keep only their count a, which changes only when a report brings the pair again, so
+that a load changes a small part of the graph (ADR 0010; the graph is replaced incrementally,
+:mod:`kg.kept`); ``pair-statistics`` computes their PRR, ROR and χ² from a and the margins.
 
 Deduplication flags of the reports are in one graph per quarter (:mod:`loaders.faers.statuses`),
 the statistics of earlier quarters in the history graphs (:mod:`loaders.faers.history`).
@@ -134,6 +135,29 @@ _EVENT_REPORTS = f' {terms.eventReportCount} "'
 FULL_MIN_A = 3
 """Pairs with fewer reports together keep only their count a (they cannot be Evans signals)."""
 
+EB05_MIN = 2.0
+"""FDA's screening threshold on EB05 (Szarfman et al. 2002)."""
+
+
+def screened(a: int, s: Statistics, eb05: float = math.nan) -> bool:
+    """Whether a pair gets full statistics: a ≥ :data:`FULL_MIN_A` and flagged by the Evans
+    criteria, ROR025 > 1, IC025 > 0 or EB05 ≥ :data:`EB05_MIN` (ADR 0010).
+
+    >>> from loaders.faers.statistics import TwoByTwo, compute
+    >>> screened(3, compute(TwoByTwo(3, 10, 20, 10_000)))
+    True
+    >>> screened(3, compute(TwoByTwo(3, 300, 2_000, 10_000)))
+    False
+    """
+    if a < FULL_MIN_A:
+        return False
+    return (
+        s.signal
+        or (s.ror_lower is not None and s.ror_lower > 1)
+        or (s.ic025 is not None and s.ic025 > 0)
+        or eb05 >= EB05_MIN
+    )
+
 
 def _table_ends(
     t: TwoByTwo, s: Statistics, eb: tuple[float, float, float] | None
@@ -141,7 +165,7 @@ def _table_ends(
     """The ends (`` predicate object .``) of the lines of a statistics node that depend on its
     2×2 table alone (its measures ``s`` and EBGM, EB05, EB95 ``eb``)."""
     a = t.a
-    if a < FULL_MIN_A:
+    if not screened(a, s, math.nan if eb is None else eb[1]):
         return (_STATISTICS_TYPE, _DEFINED_BY, f'{_COUNT_A}{a}"{INTEGER} .\n')
     ends = [
         _STATISTICS_TYPE,
