@@ -21,11 +21,13 @@ FIXTURES = Path(__file__).parent / "fixtures" / "kg"
 GRAPH = "https://w3id.org/pvkg/graph/mini"
 
 
-def pvkg(*args: str) -> subprocess.CompletedProcess[str]:
+def pvkg(*args: str, stderr: int = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
+    """Run ``pvkg ARGS`` as a process; stdout is captured, stderr too unless told where."""
     env = {**os.environ, "PVKG_QUERIES": str(FIXTURES / "queries")}
     return subprocess.run(
         [sys.executable, "-m", "cli.main", *args],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
         text=True,
         env=env,
         check=False,

@@ -6,6 +6,7 @@ import argparse
 
 from cli.commands.load import report
 from cli.context import open_store
+from cli.progress import showing
 from loaders import casereport, ontology
 
 
@@ -24,9 +25,11 @@ def run(args: argparse.Namespace) -> int:
     """Load each bundled source; print one line per graph."""
     store = open_store(args)
     try:
-        print(report(ontology.load(store)))
+        with showing("loading the ontology"):
+            print(report(ontology.load(store)))
         for path in casereport.bundled():
-            print(report(casereport.load(store, path)))
+            with showing(f"loading {path.name}"):
+                print(report(casereport.load(store, path)))
     finally:
         store.close()
     return 0

@@ -12,8 +12,11 @@ from pyoxigraph import NamedNode
 
 from cli.context import open_store
 from cli.output import counted
+from cli.progress import showing
 from kg.errors import InputError
 from kg.namespaces import expand_curie
+from kg.progress import CountingWriter
+from kg.store import GraphStore
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -65,16 +68,23 @@ def run(args: argparse.Namespace) -> int:
             name = info.graph.value.rsplit("/graph/", 1)[-1].replace("/", "-")
             target = args.per_graph / f"{name}.nq.gz"
             with gzip.open(target, "wb") as out:
-                count = store.export(out, graphs=[info.graph])
+                count = _export(store, cast(IO[bytes], out), [info.graph], str(target))
             print(f"{target}: {counted(count, 'quad')}", file=sys.stderr)
         return 0
     if args.output is None:
-        count = store.export(sys.stdout.buffer, graphs=graphs)
+        count = _export(store, sys.stdout.buffer, graphs, "stdout")
     else:
         with _open_output(args.output) as out:
-            count = store.export(out, graphs=graphs)
+            count = _export(store, out, graphs, str(args.output))
     print(f"exported {counted(count, 'quad')}", file=sys.stderr)
     return 0
+
+
+def _export(store: GraphStore, out: IO[bytes], graphs: list[NamedNode] | None, target: str) -> int:
+    """``store.export`` with the bytes written shown on a terminal."""
+    step = f"exporting to {target}"
+    with showing(step, unit="B") as progress:
+        return store.export(cast(IO[bytes], CountingWriter(out, step, progress)), graphs=graphs)
 
 
 def _open_output(path: Path) -> IO[bytes]:

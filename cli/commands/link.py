@@ -9,6 +9,7 @@ from pathlib import Path
 
 from cli.context import open_store
 from cli.output import counted
+from cli.progress import showing
 from loaders.meshlink import LinkSummary, link
 
 
@@ -65,12 +66,13 @@ def run(args: argparse.Namespace) -> int:
     """Run the linker on the store."""
     store = open_store(args)
     try:
-        summary = link(
-            store,
-            overrides=args.overrides,
-            class_additions=args.class_additions,
-            use_cache=not args.no_cache,
-        )
+        with showing("linking drugs and conditions to MeSH"):
+            summary = link(
+                store,
+                overrides=args.overrides,
+                class_additions=args.class_additions,
+                use_cache=not args.no_cache,
+            )
     finally:
         store.close()
     print(describe(summary))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cli.context import open_store
 from cli.output import counted
+from cli.progress import showing
 from cli.sources import discover, loader_options
 from kg.store import LoadSummary
 
@@ -44,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     options = {dest: getattr(args, dest) for dest in args.loader_options}
     store = open_store(args)
     try:
-        summary = args.loader.load(store, args.path, **options)
+        with showing(f"loading {args.source} from {args.path}"):
+            summary = args.loader.load(store, args.path, **options)
     finally:
         store.close()
     print(report(summary))

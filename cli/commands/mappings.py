@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cli.context import open_store
 from cli.output import counted
+from cli.progress import showing
 from loaders.meshlink import write_links
 from loaders.meshlink.sssom import export, read_sssom
 
@@ -55,7 +56,8 @@ def run_import(args: argparse.Namespace) -> int:
     links = read_sssom(args.file)
     store = open_store(args)
     try:
-        summary = write_links(store, links, files=(str(args.file),))
+        with showing("writing the MeSH links"):
+            summary = write_links(store, links, files=(str(args.file),))
     finally:
         store.close()
     print(

@@ -6,6 +6,7 @@ import argparse
 
 from cli.commands.load import report
 from cli.context import open_store
+from cli.progress import showing
 from cli.sources import discover
 
 
@@ -44,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     """Open the store read-write and remove the release."""
     store = open_store(args)
     try:
-        summary = args.remove(store, args.release, roles=args.roles, casebase=args.casebase)
+        with showing(f"removing {args.source} {args.release}"):
+            summary = args.remove(store, args.release, roles=args.roles, casebase=args.casebase)
     finally:
         store.close()
     print(report(summary))
