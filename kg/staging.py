@@ -1,7 +1,8 @@
 """Staged N-Triples files: how loaders hand a complete, validated graph to a store.
 
 A loader maps its whole input first; only a finished file reaches
-:meth:`kg.store.GraphStore.replace_graph`, so bad input never touches the store. Output is
+:meth:`kg.store.GraphStore.replace_graph` (through :func:`replace_staged`, which also refuses
+to empty a graph that holds triples unless asked), so bad input never touches the store. Output is
 sorted and duplicate-free, so the same input gives the same bytes (and the same checksum).
 
 >>> from pyoxigraph import NamedNode, Literal, Triple
@@ -23,9 +24,14 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from pyoxigraph import Triple
+from pyoxigraph import NamedNode, Triple
+
+from kg.errors import InputError
+
+if TYPE_CHECKING:
+    from kg.store import GraphStore, Provenance
 
 
 class StagedGraph:
@@ -76,6 +82,38 @@ class StagedGraph:
         if not self._sink.closed:
             self._sink.close()
         shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def replace_staged(
+    store: GraphStore,
+    graph: NamedNode,
+    staged: Path,
+    provenance: Provenance,
+    *,
+    allow_empty: bool = False,
+    optimize: bool = True,
+    incremental: bool = False,
+) -> int:
+    """Swap the finished staged file in as ``graph``: :meth:`GraphStore.replace_graph`, but
+    refusing to replace a graph that holds triples with an empty file.
+
+    An empty result from a non-empty source is almost always a damaged or wrong input (a table
+    holding only its header, a cut file); ``allow_empty`` (``--allow-empty``) says it is meant.
+
+    :return: the number of triples in the new graph.
+    :raises InputError: naming the input (its provenance) and the graph, when refused.
+    """
+    if not allow_empty and count_lines(staged) == 0:
+        current = next((g for g in store.graphs() if g.graph == graph), None)
+        if current is not None and current.triples > 0:
+            raise InputError(
+                f"would replace graph <{graph.value}> ({current.triples:,} triples) with an "
+                "empty one; pass --allow-empty if that is meant",
+                path=", ".join(provenance.files) or None,
+            )
+    return store.replace_graph(
+        graph, staged, provenance, optimize=optimize, incremental=incremental
+    )
 
 
 def file_checksum(paths: Iterable[Path]) -> str:

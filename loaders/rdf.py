@@ -13,7 +13,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, RdfFormat, Triple, parse
 
 from kg.errors import InputError
-from kg.staging import StagedGraph, file_checksum
+from kg.staging import StagedGraph, file_checksum, replace_staged
 from kg.store import GraphStore, LoadSummary, Provenance
 
 SOURCE_NAME = "rdf"
@@ -57,8 +57,10 @@ def stage_file(path: Path, staged: StagedGraph, rdf_format: RdfFormat | None = N
         for statement in parse(path=str(path), format=fmt):
             staged.add(Triple(statement.subject, statement.predicate, statement.object))
             count += 1
-    except SyntaxError as error:
+    except (SyntaxError, MemoryError) as error:  # MemoryError: a token over 16 MiB
         raise InputError(f"not valid {fmt.name}: {error}", path=str(path)) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"cannot read: {error}", path=str(path)) from None
     return count
 
 
@@ -66,14 +68,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``pvkg load rdf``."""
     parser.add_argument("--graph", required=True, help="IRI of the named graph to replace")
     parser.add_argument("--title", help="title recorded in the graph's provenance")
+    parser.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="replace the graph even when the input gives no triple (refused by default when "
+        "the graph holds triples: an empty result usually means a damaged input)",
+    )
 
 
 def load(
-    store: GraphStore, path: Path, *, graph: str, title: str | None = None, source: str = "rdf"
+    store: GraphStore,
+    path: Path,
+    *,
+    graph: str,
+    title: str | None = None,
+    source: str = "rdf",
+    allow_empty: bool = False,
 ) -> LoadSummary:
     """Replace ``graph`` with the content of the RDF file at ``path``.
 
-    :raises InputError: if the file is missing or does not parse (the store is unchanged).
+    :raises InputError: if the file is missing or does not parse, or would empty a graph
+        holding triples without ``allow_empty`` (the store is unchanged).
     """
     try:
         target = NamedNode(graph)
@@ -88,5 +103,7 @@ def load(
             loader=LOADER,
             title=title or path.name,
         )
-        triples = store.replace_graph(target, staged.finish(), provenance)
+        triples = replace_staged(
+            store, target, staged.finish(), provenance, allow_empty=allow_empty
+        )
     return LoadSummary(graph=target, triples=triples, records=records)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.iris import graph_iri
-from kg.staging import StagedGraph, file_checksum
+from kg.staging import StagedGraph, file_checksum, replace_staged
 from kg.store import GraphStore, LoadSummary, Provenance
 from loaders.casereport.consistency import check_shared_entities
 from loaders.casereport.mapping import publication_triples
@@ -104,4 +104,4 @@ def _load_one(store: GraphStore, publication: Publication) -> int:
     )
     with StagedGraph() as staged:
         staged.extend(publication_triples(publication))
-        return store.replace_graph(graph, staged.finish(), provenance)
+        return replace_staged(store, graph, staged.finish(), provenance)

@@ -48,12 +48,25 @@ def load_yaml(path: Path) -> object:
 
     :param path: the curated file.
     :return: the parsed document.
-    :raises InputError: naming the file (and line) if it cannot be read or is not valid YAML.
+    :raises InputError: naming the file (and line) if it cannot be read, is not UTF-8, does
+        not end with a line end (a file cut short mostly ends mid-line, and the records
+        before the cut would otherwise load as if they were all) or is not valid YAML.
     """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        data = path.read_bytes()
+    except OSError as error:
         raise InputError(f"cannot read file: {error}", path=str(path)) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        bad_line = data.count(b"\n", 0, error.start) + 1
+        raise InputError(f"not UTF-8 text: {error.reason}", path=str(path), line=bad_line) from None
+    if text and not text.endswith("\n"):
+        raise InputError(
+            "file does not end with a line end (cut short?)",
+            path=str(path),
+            line=text.count("\n") + 1,
+        )
     try:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:

@@ -30,7 +30,8 @@ __all__ = [
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the FAERS loader's options: ``--rejects``, ``--roles`` and ``--casebase``."""
+    """Add the FAERS loader's options: ``--rejects``, ``--roles``, ``--casebase``,
+    ``--allow-partial`` and ``--optimize``."""
     parser.add_argument(
         "--rejects",
         metavar="FILE",
@@ -47,6 +48,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="the case base directory (default: $PVKG_CASEBASE, else <store>/casebase for a "
         "store directory, else one per server URL under ~/.local/share/pvkg/casebase)",
+    )
+    parser.add_argument(
+        "--allow-partial",
+        action="store_true",
+        help="load a quarter even when a table loses more than 10%% of its rows to rejects "
+        "(by default such a table fails the load: it looks damaged or of another kind)",
     )
     parser.add_argument(
         "--optimize",

@@ -25,7 +25,7 @@ from pyoxigraph import NamedNode
 from kg import vocab
 from kg.errors import InputError
 from kg.iris import graph_iri
-from kg.staging import StagedGraph
+from kg.staging import StagedGraph, replace_staged
 from kg.store import GraphInfo, GraphStore, LoadSummary, Provenance
 from loaders.faers.casebase import CaseBase, read_casebase
 from loaders.faers.casestore import CaseStore, connect, quarter_dir_name
@@ -99,16 +99,22 @@ def _stage_quarter(
     workdir: Path | None,
     cases: CaseStore,
     steps: Steps,
+    allow_partial: bool = False,
 ) -> StagedQuarter:
     """Map one quarter to a staged graph and write its case base directory."""
     staged = StagedGraph(workdir)
-    with steps.time("map"):
-        mapper = QuarterMapper(files, staged.write_lines, rejects, frozenset(roles))
-        base = mapper.run()
-        staged.finish()
-    with steps.time("case base"):
-        name = quarter_dir_name(files.key, staged.checksum(), roles)
-        folder = cases.write(name, files.key, base)
+    with contextlib.ExitStack() as on_failure:
+        on_failure.enter_context(staged)
+        with steps.time("map"):
+            mapper = QuarterMapper(
+                files, staged.write_lines, rejects, frozenset(roles), allow_partial=allow_partial
+            )
+            base = mapper.run()
+            staged.finish()
+        with steps.time("case base"):
+            name = quarter_dir_name(files.key, staged.checksum(), roles)
+            folder = cases.write(name, files.key, base)
+        on_failure.pop_all()
     deleted = len(base.deleted)
     del base
     mapper.base = CaseBase()
@@ -302,6 +308,7 @@ def load_quarters(
     workdir: Path | None = None,
     casebase: Path | None = None,
     optimize: bool = False,
+    allow_partial: bool = False,
 ) -> list[LoadSummary]:
     """Load every quarter found at ``path`` and recompute the derived graphs.
 
@@ -314,6 +321,8 @@ def load_quarters(
     :param casebase: the case base directory (default: see :func:`case_store`).
     :param optimize: compact the whole store after the swaps (its cost grows with the store;
         FAERS queries measured no faster after it, ADR 0010).
+    :param allow_partial: load a table even when it lost more than the share of rows
+        :data:`loaders.input_policy.MAX_LOSS` allows.
     :return: one summary per quarter, then the statistics graph's.
     :raises InputError: if ``path`` is not a FAERS quarter or a table is unreadable; the store
         is then unchanged.
@@ -327,7 +336,9 @@ def load_quarters(
         quarters = []
         with collector_paused():
             for files in found:
-                quarter = _stage_quarter(files, problems, counted, workdir, cases, steps)
+                quarter = _stage_quarter(
+                    files, problems, counted, workdir, cases, steps, allow_partial
+                )
                 stack.enter_context(quarter.staged)
                 quarters.append(quarter)
         inputs = [q.input for q in quarters]
@@ -361,7 +372,7 @@ def _swap_quarter(
         loader=LOADER,
         title=f"FAERS quarterly extract {quarter.files.key.upper()}",
     )
-    count = store.replace_graph(quarter.graph, quarter.staged.path, provenance, optimize=False)
+    count = replace_staged(store, quarter.graph, quarter.staged.path, provenance, optimize=False)
     mine = sum(1 for entry in problems.entries if entry[0] in quarter.files.names)
     return LoadSummary(
         graph=quarter.graph,
@@ -428,6 +439,7 @@ def load(store: GraphStore, path: Path, **options: object) -> LoadSummary:
         workdir=Path(str(workdir)) if workdir else None,
         casebase=Path(str(casebase)) if casebase else None,
         optimize=optimize,
+        allow_partial=bool(options.get("allow_partial")),
     )
     stats = summaries[-1]
     quarters = summaries[:-1]

@@ -32,11 +32,13 @@ from operator import itemgetter
 from typing import ClassVar, NamedTuple
 
 from kg import vocab
+from kg.errors import InputError
 from kg.namespaces import PREFIXES, RDF, RDFS, SKOS
 from loaders.faers import normalise as norm
 from loaders.faers import terms
 from loaders.faers.casebase import CaseBase
 from loaders.faers.tables import Header, QuarterFiles, Rejects, TableFile, read_deleted, read_rows
+from loaders.input_policy import check_losses
 
 ID = PREFIXES["pvid"]
 XSD = PREFIXES["xsd"]
@@ -83,6 +85,23 @@ _DURATION = str(vocab.duration)
 
 RowStep = Callable[[str, int, tuple[str, ...], list[str]], bool]
 """Maps one row: (file, line, the row's values in the step's column order, output) → kept?"""
+
+
+REQUIRED_TABLES = ("DEMO", "DRUG", "REAC")
+"""Tables a quarter (other than a bare deleted-case list) must have, with rows."""
+
+
+def required_tables(files: QuarterFiles) -> None:
+    """Refuse a quarter lacking a required table.
+
+    :raises InputError: naming the quarter's DEMO file and the missing table(s).
+    """
+    missing = [kind for kind in REQUIRED_TABLES if kind not in files.tables]
+    if missing:
+        some = next(iter(files.tables.values())).name
+        raise InputError(
+            f"quarter {files.key} has no {', '.join(missing)} table (required)", path=some
+        )
 
 
 def lit(text: str) -> str:
@@ -149,8 +168,11 @@ class QuarterMapper:
         sink: Callable[[list[str]], None],
         rejects: Rejects,
         counted_roles: frozenset[str],
+        *,
+        allow_partial: bool = False,
     ) -> None:
         self.files = files
+        self.allow_partial = allow_partial
         self.sink = sink
         self.rejects = rejects
         self.counted = counted_roles
@@ -193,6 +215,8 @@ class QuarterMapper:
             kept = self._map_table(table, names, step)
             if kept:
                 self.counts.rows[kind] += kept
+        if self.files.tables:
+            required_tables(self.files)
         for listing in self.files.deleted:
             cases = read_deleted(listing, self.rejects)
             self.base.deleted.update(cases)
@@ -204,16 +228,27 @@ class QuarterMapper:
     def _map_table(self, table: TableFile, names: list[str], step: RowStep) -> int:
         """Map every row of ``table`` with ``step``; return how many rows were kept."""
         out: list[str] = []
-        kept = 0
+        kept = read = 0
         pick = None
+        before = len(self.rejects)
         for line, header, fields in read_rows(table, self.rejects):
             if pick is None:
                 pick = self._columns(table.kind, header, names)
             fields.append("")
+            read += 1
             kept += step(table.name, line, pick(fields), out)
             if len(out) > _CHUNK:
                 self._flush(out)
         self._flush(out)
+        dropped = sum(1 for entry in self.rejects.entries[before:] if not entry[2])
+        dropped += read - kept
+        if table.kind in REQUIRED_TABLES and read + dropped == 0:
+            raise InputError(
+                f"no data rows (header only): a {table.kind} table is required", path=table.name
+            )
+        check_losses(
+            table.name, rows=read + dropped, lost=dropped, allow_partial=self.allow_partial
+        )
         return kept
 
     def _columns(

@@ -8,6 +8,8 @@ malformed (the caller records a rejects entry and leaves the field out).
 
 >>> faers_date("20200928"), faers_date("202009"), faers_date("2020")
 (('2020-09-28', 'date'), ('2020-09', 'gYearMonth'), ('2020', 'gYear'))
+>>> faers_date("20141226.0"), age_in_years("61.0", "YR")
+(('2014-12-26', 'date'), '61')
 >>> age_in_years("18", "MON")
 '1.5'
 >>> ingredient_names("ACETAMINOPHEN\\\\HYDROCODONE BITARTRATE", "NORCO")
@@ -50,7 +52,8 @@ SEXES = {"F": "Female", "M": "Male", "UNK": "SexUnknown", "NS": "SexUnknown"}
 MISSING = frozenset({"NA", "N/A", "UNK"})
 """Placeholders FAERS uses for a value that is not available; read as empty."""
 
-_DATE = re.compile(r"^(\d{4})(\d{2})?(\d{2})?$")
+_DATE = re.compile(r"^(\d{4})(\d{2})?(\d{2})?(?:\.0+)?$")
+"""``YYYYMMDD``, ``YYYYMM`` or ``YYYY``; a trailing ``.0`` (a dataframe tool's re-save) is read."""
 _TWO_DP = Decimal("0.01")
 _THREE_DP = Decimal("0.001")
 

@@ -7,8 +7,10 @@ A quarter is a directory or the zip FDA publishes. Its tables are named ``DEMOyy
 LF line ends, a trailing ``$`` on every line (or not), upper- or lower-case headers, legacy
 column names (``isr``, ``case``, ``gndr_cod``), an empty trailing column named ``v23`` by some
 re-writers, bytes that are not UTF-8 (read as Windows-1252), and rows broken across lines by a
-newline inside a field (joined back). Rows that still do not fit are reported to a
-:class:`Rejects` list and left out.
+newline inside a field (joined back), whole numbers re-saved by dataframe tools with a
+trailing ``.0`` (``20141226.0``, read as ``20141226``). Rows that still do not fit, or hold a
+NUL or an over-long field, are reported to a :class:`Rejects` list and left out; the limits
+are :mod:`loaders.input_policy`'s.
 """
 
 from __future__ import annotations
@@ -21,12 +23,21 @@ from pathlib import Path
 from typing import IO
 
 from kg.errors import InputError
+from loaders.input_policy import (
+    MAX_FIELD_CHARS,
+    READ_ERRORS,
+    bounded_lines,
+    check_ratio,
+    field_problem,
+)
 
 TABLES = ("DEMO", "DRUG", "REAC", "OUTC", "INDI", "THER", "RPSR")
 _TABLE_FILE = re.compile(r"^(DEMO|DRUG|REAC|OUTC|INDI|THER|RPSR)(\d\d)Q([1-4])\.TXT$", re.I)
 _DELETE_FILE = re.compile(r"^DELETE(\d\d)Q([1-4])\.TXT$", re.I)
 _FILLER = re.compile(r"^v\d+$")
 _MAX_JOINS = 20
+_WHOLE = re.compile(r"(?<![^$])(\d+)\.0+(?![^$\r\n])")
+"""A field holding a whole number with a trailing ``.0`` (a pandas re-save)."""
 
 ALIASES = {
     "isr": "primaryid",
@@ -113,12 +124,17 @@ def _members(path: Path) -> list[tuple[str, Callable[[], IO[bytes]]]]:
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file())
         return [(str(p), _file_opener(p)) for p in files]
+    if path.exists() and not path.is_file():  # a device or pipe: /dev/zero never ends
+        raise InputError("not a regular file (expected a directory or a zip)", path=str(path))
     if zipfile.is_zipfile(path):
         try:
             archive = zipfile.ZipFile(path)
-            names = sorted(i.filename for i in archive.infolist() if not i.is_dir())
-        except (zipfile.BadZipFile, OSError) as error:
+            infos = [i for i in archive.infolist() if not i.is_dir()]
+        except (zipfile.BadZipFile, *READ_ERRORS) as error:
             raise InputError(f"cannot read zip: {error}", path=str(path)) from None
+        for info in infos:
+            check_ratio(f"{path}!{info.filename}", info.compress_size, info.file_size)
+        names = sorted(i.filename for i in infos)
         return [(f"{path}!{n}", _zip_opener(archive, n)) for n in names]
     if path.exists():
         raise InputError("not a FAERS quarter (expected a directory or a zip)", path=str(path))
@@ -225,9 +241,9 @@ def _lines(table: TableFile) -> Iterator[tuple[int, str]]:
     """Numbered lines of a file, decoded, without line ends."""
     try:
         with table.open() as stream:
-            for number, raw in enumerate(stream, start=1):
+            for number, raw in enumerate(bounded_lines(stream, table.name), start=1):
                 yield number, _decode(raw.rstrip(b"\r\n"))
-    except (OSError, zipfile.BadZipFile, EOFError) as error:
+    except (zipfile.BadZipFile, *READ_ERRORS) as error:
         raise InputError(f"cannot read file: {error}", path=table.name) from None
 
 
@@ -242,15 +258,20 @@ def read_rows(table: TableFile, rejects: Rejects) -> Iterator[tuple[int, Header,
     """
     try:
         with table.open() as stream:
-            yield from _rows(stream, table, rejects)
-    except (OSError, zipfile.BadZipFile, EOFError) as error:
+            for number, header, fields in _rows(stream, table, rejects):
+                problem = _row_problem(header, fields)
+                if problem is None:
+                    yield number, header, fields
+                else:
+                    rejects.add(table.name, number, "", f"field {problem[0]}: {problem[1]}")
+    except (zipfile.BadZipFile, *READ_ERRORS) as error:
         raise InputError(f"cannot read file: {error}", path=table.name) from None
 
 
 def _rows(
     stream: IO[bytes], table: TableFile, rejects: Rejects
 ) -> Iterator[tuple[int, Header, list[str]]]:
-    lines = iter(stream)
+    lines = bounded_lines(stream, table.name)
     first = next(lines, None)
     if first is None:
         raise InputError("empty file (no header row)", path=table.name, line=1)
@@ -264,6 +285,8 @@ def _rows(
             text = raw.decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError:
             text = _decode(raw.rstrip(b"\r\n"))
+        if ".0" in text:
+            text = _WHOLE.sub(r"\1", text)
         if pending is None:
             fields = text.split("$")
             count = len(fields)
@@ -303,6 +326,20 @@ def _rows(
         rejects.add(
             table.name, start, "", f"truncated row: {_count(before)} of {width} fields at end"
         )
+
+
+def _row_problem(header: Header, fields: list[str]) -> tuple[str, str] | None:
+    """(column, why) of the first field that cannot be kept, or ``None`` (fast when none).
+
+    The row is dropped, so the rejects entry has no field (see :meth:`Rejects.add`)."""
+    whole = "".join(fields)
+    if "\x00" not in whole and len(whole) <= MAX_FIELD_CHARS:
+        return None
+    for name, value in zip(header.columns, fields, strict=False):
+        problem = field_problem(value)
+        if problem is not None:
+            return name, problem
+    return None
 
 
 def _count(text: str) -> int:

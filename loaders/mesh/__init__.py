@@ -18,7 +18,7 @@ from pyoxigraph import Triple
 
 from kg.errors import InputError
 from kg.iris import graph_iri
-from kg.staging import StagedGraph, file_checksum
+from kg.staging import StagedGraph, file_checksum, replace_staged
 from kg.store import GraphStore, LoadSummary, Provenance
 from loaders.mesh import rdf, xml_records
 from loaders.mesh.selection import stage_mesh
@@ -101,7 +101,7 @@ def load(store: GraphStore, path: Path, *, trees: str | None = None) -> LoadSumm
             loader=LOADER,
             title=title,
         )
-        count = store.replace_graph(MESH_GRAPH, staged_file, provenance)
+        count = replace_staged(store, MESH_GRAPH, staged_file, provenance)
     notes = [f"{result.triples_read:,} triples read"]
     if not tree_filter.everything:
         notes.append(f"{result.records_kept:,} of {result.records_read:,} records kept")

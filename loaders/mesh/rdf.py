@@ -7,14 +7,14 @@ the file and the parser's position.
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, cast
+from typing import IO
 
 from pyoxigraph import RdfFormat, Triple, parse
 
 from kg.errors import InputError
+from loaders.input_policy import READ_ERRORS, open_limited
 
 SUFFIXES = {".nt": RdfFormat.N_TRIPLES, ".ttl": RdfFormat.TURTLE}
 """File suffixes read as MeSH RDF (each also with ``.gz``)."""
@@ -31,10 +31,9 @@ def rdf_format(path: Path) -> RdfFormat | None:
 
 
 def open_binary(path: Path) -> IO[bytes]:
-    """Open ``path`` for reading bytes, decompressing it on the fly when named ``.gz``."""
-    if path.name.lower().endswith(".gz"):
-        return cast(IO[bytes], gzip.open(path, "rb"))
-    return path.open("rb")
+    """Open ``path`` for reading bytes, decompressing it on the fly when named ``.gz`` (within
+    :mod:`loaders.input_policy`'s decompression limit)."""
+    return open_limited(path)
 
 
 def read_triples(path: Path) -> Iterator[Triple]:
@@ -55,5 +54,9 @@ def read_triples(path: Path) -> Iterator[Triple]:
                 yield quad.triple
     except SyntaxError as error:
         raise InputError(f"not valid {fmt.name}: {error}", path=str(path)) from None
-    except (OSError, EOFError) as error:
+    except MemoryError as error:  # pyoxigraph's parser buffer limit (one token over 16 MiB)
+        raise InputError(f"not valid {fmt.name}: {error}", path=str(path)) from None
+    except InputError:
+        raise
+    except READ_ERRORS as error:
         raise InputError(f"cannot read: {error}", path=str(path)) from None

@@ -29,6 +29,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from kg.errors import InputError
 from kg.namespaces import MESH, MESHV, RDF, RDFS
+from loaders.input_policy import READ_ERRORS
 from loaders.mesh.rdf import open_binary
 
 DESCRIPTOR_CLASSES = {
@@ -194,7 +195,11 @@ def read_triples(path: Path, tree_holders: dict[str, str] | None = None) -> Iter
         raise InputError(
             f"not well-formed XML: {reason} (column {column})", path=where, line=line
         ) from None
-    except (OSError, EOFError) as error:
+    except InputError:
+        raise
+    except ValueError as error:  # an identifier no IRI can hold (``>``, a space)
+        raise InputError(f"bad identifier: {error}", path=where, entry=f"record {index}") from None
+    except READ_ERRORS as error:
         raise InputError(f"cannot read: {error}", path=where) from None
 
 

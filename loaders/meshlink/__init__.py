@@ -18,7 +18,9 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode
 
-from kg.staging import StagedGraph
+from kg.errors import InputError
+from kg.namespaces import MESH
+from kg.staging import StagedGraph, replace_staged
 from kg.store import GraphStore, Provenance
 from loaders.meshlink import terms
 from loaders.meshlink.cache import lexicon_for
@@ -125,6 +127,29 @@ def link(
     )
 
 
+def _check_references(
+    links: list[Link], entities: Entities, mesh: Lexicon, files: tuple[str, ...]
+) -> None:
+    """Refuse a link whose subject is not an entity of the store or whose object is not a
+    record of the loaded MeSH.
+
+    :raises InputError: naming the input file and the first such link.
+    """
+    where = ", ".join(files) or None
+    for link in links:
+        if link.subject not in entities.kinds:
+            raise InputError(
+                f"subject <{link.subject.value}> is no drug or condition in the store",
+                path=where,
+                field="subject_id",
+            )
+        ui = link.object.value.removeprefix(MESH.iri)
+        if ui not in mesh.labels:
+            raise InputError(
+                f"object mesh:{ui} is not in the loaded MeSH", path=where, field="object_id"
+            )
+
+
 def write_links(
     store: GraphStore,
     links: Iterable[Link],
@@ -153,6 +178,7 @@ def write_links(
     found = entities if entities is not None else read_entities(store)
     additions = class_additions if class_additions is not None else read_class_additions()
     chosen = sorted(set(links), key=lambda x: (x.subject.value, x.object.value))
+    _check_references(chosen, found, mesh, files)
     graph = LinksGraph(mesh, found.kinds, additions, found.drug_classes)
     with StagedGraph() as staged:
         written = list(graph.triples(chosen, found.curated, found.broader))
@@ -171,7 +197,7 @@ def write_links(
         if current is not None and current.checksum == provenance.checksum:
             count = current.triples  # unchanged: keep the graph (and the dataset version)
         else:
-            count = store.replace_graph(LINKS_GRAPH, path, provenance)
+            count = replace_staged(store, LINKS_GRAPH, path, provenance)
     linked_entities = {link.subject for link in chosen} | set(found.curated)
     entities_by_kind: dict[str, int] = {}
     linked_by_kind: dict[str, int] = {}

@@ -15,7 +15,6 @@ column, so a malformed file never reaches the store.
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
@@ -27,6 +26,7 @@ from pyoxigraph import NamedNode, QuerySolutions
 from kg.errors import InputError
 from kg.namespaces import MESH, PREFIXES
 from kg.store import GraphStore
+from loaders.input_policy import bounded_lines, field_problem
 from loaders.meshlink import terms
 from loaders.meshlink.entities import LINKS_GRAPH
 from loaders.meshlink.mapping import Link
@@ -201,14 +201,38 @@ def parse_sssom(text: str, where: str) -> list[Link]:
     convert = converter(_prefix_map(meta, where))
     if not body:
         raise InputError("no header row", path=where)
-    reader = csv.DictReader(io.StringIO("".join(line for _, line in body)), delimiter="\t")
-    missing = [c for c in REQUIRED if c not in (reader.fieldnames or ())]
+    rows = _rows(body, where)
+    if not rows:
+        raise InputError("no mapping rows (header only)", path=where, line=body[0][0])
+    return [_row_link(row, convert, where, line) for line, row in rows]
+
+
+def _rows(body: list[tuple[int, str]], where: str) -> list[tuple[int, dict[str, str]]]:
+    """The table's rows as (line, column → value), checked by :mod:`loaders.input_policy`."""
+    columns = [c.strip() for c in body[0][1].rstrip("\r\n").split("\t")]
+    missing = [c for c in REQUIRED if c not in columns]
     if missing:
         raise InputError(f"missing column(s) {', '.join(missing)}", path=where, line=body[0][0])
-    links = []
-    for index, row in enumerate(reader, 1):
-        links.append(_row_link(row, convert, where, body[index][0]))
-    return links
+    twice = sorted({c for c in columns if c and columns.count(c) > 1})
+    if twice:
+        raise InputError(f"column(s) named twice: {', '.join(twice)}", path=where, line=body[0][0])
+    rows = []
+    for line, text in body[1:]:
+        for name, value in zip(columns, text.split("\t"), strict=False):
+            problem = field_problem(value)
+            if problem is not None:
+                raise InputError(problem, path=where, line=line, field=name)
+        try:
+            values = next(csv.reader([text], delimiter="\t"), [])
+        except csv.Error as error:
+            raise InputError(f"not a TSV row: {error}", path=where, line=line) from None
+        if len(values) > len(columns):
+            raise InputError(
+                f"row has {len(values)} fields, header {len(columns)}", path=where, line=line
+            )
+        values += [""] * (len(columns) - len(values))
+        rows.append((line, dict(zip(columns, values, strict=True))))
+    return rows
 
 
 def _expand(convert: curies.Converter, value: str, where: str, line: int, field: str) -> str:
@@ -287,7 +311,10 @@ def read_sssom(path: Path) -> list[Link]:
     if not path.is_file():
         raise InputError("no such file", path=str(path))
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as source:
+            data = b"".join(bounded_lines(source, str(path)))
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise InputError(f"not UTF-8 text: {error}", path=str(path)) from None
+        line = data.count(b"\n", 0, error.start) + 1
+        raise InputError(f"not UTF-8 text: {error.reason}", path=str(path), line=line) from None
     return parse_sssom(text, str(path))
