@@ -118,7 +118,7 @@ def _write_table(result: QuerySolutions, out: IO[bytes]) -> int:
     rows = [[cell(row[name]) for name in names] for row in result]
     widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
     lines = [
-        "  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)),
+        "  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip(),
         "  ".join("-" * w for w in widths),
     ]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
