@@ -44,9 +44,10 @@ def showing(step: str, *, unit: str = "it", stream: TextIO | None = None) -> Ite
     ticker.start()
 
     def report(step: str, done: int, total: int | None = None) -> None:
-        bar.set_description_str(step, refresh=False)
-        if total is not None and bar.total != total:
-            bar.total = total
+        new_step = step != bar.desc.split(":")[0]
+        if unit == "it" and done:
+            step += f": {done:,}" + (f" of {total:,}" if total else "")
+        bar.set_description_str(step, refresh=new_step)  # else the ticker shows it
         bar.n = done
 
     try:

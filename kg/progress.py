@@ -8,7 +8,10 @@ draws nothing, so it needs no display library.
 
 from __future__ import annotations
 
-from typing import IO, Protocol
+from collections.abc import Iterable, Iterator
+from typing import IO, Protocol, TypeVar
+
+T = TypeVar("T")
 
 
 class Progress(Protocol):
@@ -20,6 +23,22 @@ class Progress(Protocol):
 
 def no_progress(step: str, done: int, total: int | None = None) -> None:
     """The :class:`Progress` that shows nothing."""
+
+
+def counting(items: Iterable[T], step: str, progress: Progress, every: int = 50_000) -> Iterator[T]:
+    """Yield ``items``, reporting how many went by every ``every`` of them and at the end.
+
+    >>> seen = []
+    >>> list(counting("abcde", "letters", lambda s, d, t=None: seen.append(d), every=2)), seen
+    (['a', 'b', 'c', 'd', 'e'], [2, 4, 5])
+    """
+    done = 0
+    for done, item in enumerate(items, start=1):
+        yield item
+        if done % every == 0:
+            progress(step, done)
+    if done % every:
+        progress(step, done)
 
 
 class CountingWriter:

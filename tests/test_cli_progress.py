@@ -15,6 +15,7 @@ from tests.test_cli_usability import pvkg
 
 FIXTURES = Path(__file__).parent / "fixtures" / "kg"
 GRAPH = "https://w3id.org/pvkg/graph/mini"
+MESH = Path(__file__).parent / "fixtures" / "mesh" / "mini_mesh.nt"
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +52,8 @@ def on_a_terminal(store: Path, *args: str) -> str:
     [
         (("export", "-g", GRAPH, "-o", "{tmp}/out.nq"), "exporting to {tmp}/out.nq"),
         (("load", "rdf", str(FIXTURES / "mini.ttl"), "--graph", GRAPH), "loading rdf from"),
+        (("load", "mesh", str(MESH)), "reading MeSH triples: 2,040"),
+        (("load", "mesh", str(MESH)), "writing the mesh graph to the store"),
     ],
 )
 def test_a_terminal_sees_the_step_then_only_the_result(
@@ -64,3 +67,12 @@ def test_a_terminal_sees_the_step_then_only_the_result(
 def test_a_pipe_sees_no_progress(store: Path, tmp_path: Path) -> None:
     done = pvkg("--store", str(store), "export", "-g", GRAPH, "-o", str(tmp_path / "o.nq"))
     assert done.stderr == "exported 19 quads\n"
+
+
+def test_linking_reports_its_steps(tmp_path: Path) -> None:
+    where = str(tmp_path / "store")
+    assert pvkg("build", "--store", where).returncode == 0
+    assert pvkg("load", "mesh", str(MESH), "--store", where).returncode == 0
+    drawn = on_a_terminal(Path(where), "link")
+    for step in ("reading the MeSH lexicon", "reading drugs and conditions", "writing the links"):
+        assert "\r" + step in drawn

@@ -66,12 +66,13 @@ def run(args: argparse.Namespace) -> int:
     """Run the linker on the store."""
     store = open_store(args)
     try:
-        with showing("linking drugs and conditions to MeSH"):
+        with showing("linking drugs and conditions to MeSH") as progress:
             summary = link(
                 store,
                 overrides=args.overrides,
                 class_additions=args.class_additions,
                 use_cache=not args.no_cache,
+                progress=progress,
             )
     finally:
         store.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 from pathlib import Path
 
 from cli.context import open_store
@@ -45,7 +46,9 @@ def run(args: argparse.Namespace) -> int:
     options = {dest: getattr(args, dest) for dest in args.loader_options}
     store = open_store(args)
     try:
-        with showing(f"loading {args.source} from {args.path}"):
+        with showing(f"loading {args.source} from {args.path}") as progress:
+            if "progress" in inspect.signature(args.loader.load).parameters:
+                options["progress"] = progress  # the loader reports its own steps
             summary = args.loader.load(store, args.path, **options)
     finally:
         store.close()

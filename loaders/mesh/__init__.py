@@ -18,6 +18,7 @@ from pyoxigraph import Triple
 
 from kg.errors import InputError
 from kg.iris import graph_iri
+from kg.progress import Progress, counting, no_progress
 from kg.staging import StagedGraph, file_checksum, replace_staged
 from kg.store import GraphStore, LoadSummary, Provenance
 from loaders.mesh import rdf, xml_records
@@ -73,12 +74,19 @@ def read_all(files: list[Path]) -> Iterator[Triple]:
     yield from xml_records.broader_triples(holders)
 
 
-def load(store: GraphStore, path: Path, *, trees: str | None = None) -> LoadSummary:
+def load(
+    store: GraphStore,
+    path: Path,
+    *,
+    trees: str | None = None,
+    progress: Progress = no_progress,
+) -> LoadSummary:
     """Replace the ``mesh`` graph with the MeSH file(s) at ``path``.
 
     :param store: the store to write.
     :param path: a MeSH RDF or XML file, or a directory of them.
     :param trees: tree categories to keep (``"C,D"``); ``None`` keeps all of MeSH.
+    :param progress: told how many triples were read, then when the graph is written.
     :return: what was loaded.
     :raises InputError: if a file is missing or malformed or holds no MeSH record, or
         ``trees`` is not a list of tree categories; the store is then unchanged.
@@ -89,7 +97,12 @@ def load(store: GraphStore, path: Path, *, trees: str | None = None) -> LoadSumm
         raise InputError(str(error), field="--trees") from None
     files = input_files(path)
     with StagedGraph() as staged:
-        result = stage_mesh(lambda: read_all(files), staged, tree_filter, str(path))
+        result = stage_mesh(
+            lambda: counting(read_all(files), "reading MeSH triples", progress),
+            staged,
+            tree_filter,
+            str(path),
+        )
         staged_file = staged.finish()
         title = "MeSH (NLM Medical Subject Headings)"
         if not tree_filter.everything:
@@ -101,6 +114,7 @@ def load(store: GraphStore, path: Path, *, trees: str | None = None) -> LoadSumm
             loader=LOADER,
             title=title,
         )
+        progress("writing the mesh graph to the store", 0)
         count = replace_staged(store, MESH_GRAPH, staged_file, provenance)
     notes = [f"{result.triples_read:,} triples read"]
     if not tree_filter.everything:

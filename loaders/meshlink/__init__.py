@@ -20,6 +20,7 @@ from pyoxigraph import NamedNode
 
 from kg.errors import InputError
 from kg.namespaces import MESH
+from kg.progress import Progress, no_progress
 from kg.staging import StagedGraph, replace_staged
 from kg.store import GraphStore, Provenance
 from loaders.meshlink import terms
@@ -88,6 +89,7 @@ def link(
     class_additions: Path | None = None,
     lexicon: Lexicon | None = None,
     use_cache: bool = True,
+    progress: Progress = no_progress,
 ) -> LinkSummary:
     """Link every drug and condition of ``store`` to MeSH and replace ``mesh-links``.
 
@@ -96,18 +98,24 @@ def link(
     :param class_additions: curated drug-class additions (default: ``class_additions.tsv``).
     :param lexicon: a prebuilt MeSH lexicon (default: built from the ``mesh`` graph).
     :param use_cache: reuse a cached lexicon of the same ``mesh`` graph (:mod:`.cache`).
+    :param progress: told of each step, and of the entities matched so far.
     :return: counts and the unmapped entities.
     :raises InputError: if the store holds no MeSH, or an overrides file is malformed (the
         store is then unchanged).
     """
     decided = read_overrides(overrides or OVERRIDES_FILE)
     additions = read_class_additions(class_additions or CLASS_ADDITIONS_FILE)
+    progress("reading the MeSH lexicon", 0)
     mesh = lexicon if lexicon is not None else lexicon_for(store, use_cache=use_cache)
+    progress("reading drugs and conditions", 0)
     entities = read_entities(store)
     matcher = Matcher(mesh, decided)
     links: list[Link] = []
     unmapped: list[Unmapped] = []
-    for entity in sorted(entities.kinds, key=lambda n: n.value):
+    every = sorted(entities.kinds, key=lambda n: n.value)
+    for done, entity in enumerate(every, start=1):
+        if done % 500 == 0:
+            progress("matching labels to MeSH", done, len(every))
         if entity in entities.curated:
             continue
         labels = entities.labels.get(entity) or [_fallback_label(entity)]
@@ -116,6 +124,7 @@ def link(
             links.append(found)
         else:
             unmapped.append(found)
+    progress("writing the links", 0)
     return write_links(
         store,
         links,
