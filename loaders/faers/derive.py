@@ -38,14 +38,8 @@ from loaders.faers.history import (
     save_flagged,
     write_history,
 )
-from loaders.faers.signals import (
-    FULL_MIN_A,
-    PairMeasures,
-    Shrinkage,
-    SignalCounts,
-    pair_measures,
-    write_statistics,
-)
+from loaders.faers.screening import EB05_MIN, FULL_MIN_A, PairMeasures, pair_measures
+from loaders.faers.signals import Shrinkage, SignalCounts, write_statistics
 from loaders.faers.statuses import dedup_graph, write_statuses
 
 
@@ -232,10 +226,10 @@ def derive(deriver: Deriver, counted: tuple[str, ...], changed: Sequence[Path]) 
         deriver.counter.as_of(newest)
         tables = deriver.counter.reaction_tables()
         indications = deriver.counter.indication_counts()
-    with steps.time("measures"):
-        measures = pair_measures(tables)
     with steps.time("ebgm"):
         shrinkage = shrink(tables)
+    with steps.time("measures"), np.errstate(invalid="ignore"):  # NaN: not computed
+        measures = pair_measures(tables, also=shrinkage.eb05 >= EB05_MIN)
     if deriver.inputs and not deriver._history_is_current(newest):
         with steps.time("history"):
             graphs.append(deriver._history(newest, tables, measures))

@@ -37,7 +37,7 @@ from kg.namespaces import PREFIXES, RDF
 from loaders.faers import terms
 from loaders.faers.casestore import tsv_to_parquet
 from loaders.faers.counting import ReactionTables
-from loaders.faers.signals import PairMeasures, screened
+from loaders.faers.screening import PairMeasures, screened
 
 ID = PREFIXES["pvid"]
 XSD = PREFIXES["xsd"]
@@ -103,10 +103,12 @@ def write_history(
     """
     out: list[str] = []
     flagged: list[tuple[str, str]] = []
-    rows = zip(tables.drug.tolist(), tables.term.tolist(), tables.a.tolist(), strict=True)
-    for (drug, term, a), s in zip(rows, measures.statistics, strict=True):
+    drugs, terms_, counts = tables.drug, tables.term, tables.a
+    for i, s in measures.statistics.items():  # no other pair can be screened
+        a = int(counts[i])
         if not screened(a, s):  # no history point: no criterion flags the pair then
             continue
+        drug, term = str(drugs[i]), str(terms_[i])
         values = (s.prr, s.prr_lower, s.prr_upper, s.ic025)
         out.append(_point(key, drug, term, a, values, s.signal))
         if s.signal:

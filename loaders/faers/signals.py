@@ -7,11 +7,11 @@ is added, replaced or removed, from the counts of :mod:`loaders.faers.counting`.
   what was counted, the roles counted as exposure, N, and the fitted EBGM prior;
 * every (drug, reaction term) pair seen together in a counted report:
   ``pvid:association/induces/<drug>/<term>/faers``, a ``pv:DisproportionalityStatistics``
-  with its count a; pairs that some screening criterion flags (:func:`screened`: a ≥
-  :data:`FULL_MIN_A` and Evans, ROR025 > 1, IC025 > 0 or EB05 ≥ 2) also with PRR, ROR (with
-  95% CIs), χ², IC, IC025, EBGM with EB05 and EB95, the Evans flag
-  (:mod:`loaders.faers.statistics`, :mod:`loaders.faers.ebgm`) and, for a pair flagged in some
-  quarter, ``pv:firstSignalQuarter``; for flagged pairs also
+  with its count a; pairs that some screening criterion flags
+  (:func:`loaders.faers.screening.screened`: a ≥ 3 and Evans, ROR025 > 1, IC025 > 0 or
+  EB05 ≥ 2) also with PRR, ROR (with 95% CIs), χ², IC, IC025, EBGM with EB05 and EB95, the
+  Evans flag (:mod:`loaders.faers.statistics`, :mod:`loaders.faers.ebgm`) and, for a pair
+  flagged in some quarter, ``pv:firstSignalQuarter``; for flagged pairs also
   ``<drug> pv:faersSignal <node>`` and ``<term> pv:faersSignal <node>``, so a drug's or a
   term's signals are one lookup away;
 * the margins: ``<drug> pv:drugReportCount`` (a + b) and ``<term> pv:eventReportCount``
@@ -47,7 +47,8 @@ from kg.namespaces import PREFIXES, RDF, RDFS
 from loaders.faers import terms
 from loaders.faers.counting import IndicationCounts, ReactionTables
 from loaders.faers.ebgm import Prior
-from loaders.faers.statistics import Statistics, TwoByTwo, compute
+from loaders.faers.screening import PairMeasures, screened
+from loaders.faers.statistics import Statistics
 
 ID = PREFIXES["pvid"]
 XSD = PREFIXES["xsd"]
@@ -132,56 +133,27 @@ _EB = tuple(f" {prop} " for prop in (terms.ebgm, terms.eb05, terms.eb95))
 _DRUG_REPORTS = f' {terms.drugReportCount} "'
 _EVENT_REPORTS = f' {terms.eventReportCount} "'
 
-FULL_MIN_A = 3
-"""Pairs with fewer reports together keep only their count a (they cannot be Evans signals)."""
 
-EB05_MIN = 2.0
-"""FDA's screening threshold on EB05 (Szarfman et al. 2002)."""
-
-
-def screened(a: int, s: Statistics, eb05: float = math.nan) -> bool:
-    """Whether a pair gets full statistics: a ≥ :data:`FULL_MIN_A` and flagged by the Evans
-    criteria, ROR025 > 1, IC025 > 0 or EB05 ≥ :data:`EB05_MIN` (ADR 0010).
-
-    >>> from loaders.faers.statistics import TwoByTwo, compute
-    >>> screened(3, compute(TwoByTwo(3, 10, 20, 10_000)))
-    True
-    >>> screened(3, compute(TwoByTwo(3, 300, 2_000, 10_000)))
-    False
-    """
-    if a < FULL_MIN_A:
-        return False
-    return (
-        s.signal
-        or (s.ror_lower is not None and s.ror_lower > 1)
-        or (s.ic025 is not None and s.ic025 > 0)
-        or eb05 >= EB05_MIN
-    )
+def _count_ends(a: int) -> tuple[str, ...]:
+    """The ends of the lines of a node with its count a alone (a pair no criterion flags)."""
+    return (_STATISTICS_TYPE, _DEFINED_BY, f'{_COUNT_A}{a}"{INTEGER} .\n')
 
 
-def _table_ends(
-    t: TwoByTwo, s: Statistics, eb: tuple[float, float, float] | None
-) -> tuple[str, ...]:
-    """The ends (`` predicate object .``) of the lines of a statistics node that depend on its
-    2×2 table alone (its measures ``s`` and EBGM, EB05, EB95 ``eb``)."""
-    a = t.a
-    if not screened(a, s, math.nan if eb is None else eb[1]):
-        return (_STATISTICS_TYPE, _DEFINED_BY, f'{_COUNT_A}{a}"{INTEGER} .\n')
+def _table_ends(a: int, s: Statistics, eb: tuple[float, float, float]) -> tuple[str, ...]:
+    """The ends (`` predicate object .``) of the lines of a screened pair's node: its count a,
+    its measures ``s`` and EBGM, EB05, EB95 ``eb``."""
     ends = [
-        _STATISTICS_TYPE,
-        _DEFINED_BY,
-        f'{_COUNT_A}{a}"{INTEGER} .\n',
+        *_count_ends(a),
         f'{_EVANS}{"true" if s.signal else "false"}"{BOOLEAN} .\n',
     ]
     for prop, value in zip(_MEASURES, s.measures, strict=True):
         if value is not None:
             ends.append(f'{prop}"{value:.6g}"{DOUBLE} .\n')
-    if eb is not None:
-        ends += [
-            f'{prop}"{value:.6g}"{DOUBLE} .\n'
-            for prop, value in zip(_EB, eb, strict=True)
-            if math.isfinite(value)
-        ]
+    ends += [
+        f'{prop}"{value:.6g}"{DOUBLE} .\n'
+        for prop, value in zip(_EB, eb, strict=True)
+        if math.isfinite(value)
+    ]
     return tuple(ends)
 
 
@@ -232,40 +204,6 @@ def _margin_lines(tables: ReactionTables) -> list[str]:
 
 
 @dataclass(frozen=True)
-class PairMeasures:
-    """The measures of every pair of a :class:`~loaders.faers.counting.ReactionTables`, in its
-    order (what the history graphs and the first-signal quarters need)."""
-
-    statistics: list[Statistics]
-
-    @property
-    def signal(self) -> npt.NDArray[np.bool_]:
-        """The Evans flag of each pair."""
-        return np.fromiter((s.signal for s in self.statistics), dtype=bool, count=-1)
-
-
-def pair_measures(tables: ReactionTables) -> PairMeasures:
-    """Every pair's measures; a table shared by several pairs of a drug is computed once.
-
-    Tables come sorted by drug, so the cache is emptied at each new drug (bounded memory).
-    """
-    out: list[Statistics] = []
-    cache: dict[TwoByTwo, Statistics] = {}
-    last = ""
-    columns = (tables.a.tolist(), tables.b.tolist(), tables.c.tolist(), tables.d.tolist())
-    for drug, a, b, c, d in zip(tables.drug.tolist(), *columns, strict=True):
-        if drug != last:
-            cache.clear()
-            last = drug
-        t = TwoByTwo(a, b, c, d)
-        found = cache.get(t)
-        if found is None:
-            found = cache[t] = compute(t)
-        out.append(found)
-    return PairMeasures(out)
-
-
-@dataclass(frozen=True)
 class Shrinkage:
     """EBGM, EB05 and EB95 per pair (NaN where not computed) and the prior they come from."""
 
@@ -293,22 +231,18 @@ def write_statistics(
     sink(_definition(roles, tables.n, shrinkage.prior))
     out: list[str] = []
     signals = 0
-    ends: dict[int, tuple[str, ...]] = {}  # id of a shared Statistics → its line ends
-    last_drug = ""
+    short: dict[int, tuple[str, ...]] = {}  # a → the ends of a node with its count alone
+    exact = measures.statistics
     eb = zip(shrinkage.ebgm.tolist(), shrinkage.eb05.tolist(), shrinkage.eb95.tolist(), strict=True)
-    columns = (tables.a.tolist(), tables.b.tolist(), tables.c.tolist(), tables.d.tolist())
-    rows = zip(tables.drug.tolist(), tables.term.tolist(), *columns, strict=True)
-    for (drug, event, *cells), s, shrunk, first in zip(
-        rows, measures.statistics, eb, first_signal, strict=True
-    ):
-        if drug != last_drug:  # tables repeat within a drug: remember them for one drug
-            ends.clear()
-            last_drug = drug
-        found = ends.get(id(s))
-        if found is None:
-            found = ends[id(s)] = _table_ends(TwoByTwo(*cells), s, shrunk)
-        signals += s.signal
-        out.append(_pair_lines(drug, event, found, s.signal, first))
+    rows = zip(tables.drug.tolist(), tables.term.tolist(), tables.a.tolist(), strict=True)
+    for i, ((drug, event, a), shrunk, first) in enumerate(zip(rows, eb, first_signal, strict=True)):
+        s = exact.get(i)
+        if s is not None and screened(a, s, shrunk[1]):
+            signals += s.signal
+            out.append(_pair_lines(drug, event, _table_ends(a, s, shrunk), s.signal, first))
+        else:
+            ends = short.get(a) or short.setdefault(a, _count_ends(a))
+            out.append(_pair_lines(drug, event, ends, False, first))
         if len(out) >= _CHUNK:
             sink(["".join(out)])
             out = []
