@@ -70,6 +70,8 @@ class EmbeddedStore:
         self._db_path = path / "oxigraph"
         self._journal = path / "journal"
         self._kept = path / "graphs"
+        if read_only and self._unfinished():
+            _finish_for_reader(path)
         self._store = self._open(read_only)
         if not read_only:
             self._replay_journal()
@@ -318,12 +320,32 @@ class EmbeddedStore:
             (self._journal / name).unlink(missing_ok=True)
         record.unlink()
 
+    def _unfinished(self) -> bool:
+        """Whether a graph replacement was started and not finished (a load running or killed)."""
+        return self._journal.is_dir() and any(self._journal.glob("*.json"))
+
     def _replay_journal(self) -> None:
         for record in sorted(self._journal.glob("*.json")):
             self._apply(record)
             self._finish(record)
         for leftover in self._journal.iterdir():  # parts of a replacement never recorded
             leftover.unlink()
+
+
+def _finish_for_reader(path: Path) -> None:
+    """Finish a replacement a killed load left in the journal, before a read-only open: a
+    read-only database would show the graph removed and not yet reloaded (ADR 0003).
+
+    :raises StoreError: if another process holds the store (a load is still running).
+    """
+    try:
+        EmbeddedStore(path).close()
+    except StoreError as error:
+        raise StoreError(
+            f"store {path} is in the middle of a load (journal/ holds an unfinished graph "
+            f"replacement) and cannot be finished now: {error}; wait for the load to end, "
+            "or, if none is running, retry"
+        ) from None
 
 
 def _graph_key(graph: NamedNode) -> str:

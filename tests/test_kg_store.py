@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -107,13 +109,15 @@ def test_export_is_sorted_and_complete(store: EmbeddedStore, tmp_path: Path) -> 
     assert all(line.endswith(f"{G} .") for line in lines)
 
 
-def test_interrupted_replacement_is_finished_on_next_open(tmp_path: Path) -> None:
-    location = tmp_path / "store"
+def _crash_during_swap(location: Path, tmp_path: Path, *, removed: bool = False) -> Path:
+    """A store whose graph G ("old") was being replaced by "new" when the process died:
+    the journal record written and, with ``removed``, the old triples already gone."""
     first = EmbeddedStore(location)
     first.replace_graph(G, nt(tmp_path, "old"), PROV)
+    if removed:
+        first.update(f"DROP GRAPH {G}")
     first.close()
     del first
-    # Simulate a crash after the journal record was written but before the swap finished.
     journal = location / "journal"
     (journal / "crash.nt").write_text('<http://ex/s> <http://ex/p> "new" .\n')
     record = {
@@ -129,10 +133,46 @@ def test_interrupted_replacement_is_finished_on_next_open(tmp_path: Path) -> Non
         },
     }
     (journal / "crash.json").write_text(json.dumps(record))
+    return journal
+
+
+def test_interrupted_replacement_is_finished_on_next_open(tmp_path: Path) -> None:
+    location = tmp_path / "store"
+    journal = _crash_during_swap(location, tmp_path)
     reopened = EmbeddedStore(location)
     assert objects(reopened) == ["new"]
     assert [i.checksum for i in reopened.graphs()] == ["sha256:1"]
     assert list(journal.iterdir()) == []
+
+
+def test_a_reader_after_a_killed_swap_sees_the_new_graph_not_a_half_state(tmp_path: Path) -> None:
+    location = tmp_path / "store"
+    journal = _crash_during_swap(location, tmp_path, removed=True)
+    reader = EmbeddedStore(location, read_only=True)
+    assert objects(reader) == ["new"]
+    assert [(i.checksum, i.triples) for i in reader.graphs()] == [("sha256:1", 1)]
+    assert list(journal.iterdir()) == []
+
+
+def test_a_reader_refuses_while_a_writer_holds_an_unfinished_swap(tmp_path: Path) -> None:
+    location = tmp_path / "store"
+    _crash_during_swap(location, tmp_path, removed=True)
+    # a live writer: pyoxigraph's lock is per process, so hold it from another one
+    code = (
+        "import sys, time; from pyoxigraph import Store; s = Store(sys.argv[1]);"
+        " print('locked', flush=True); time.sleep(30)"
+    )
+    writer = subprocess.Popen(
+        [sys.executable, "-c", code, str(location / "oxigraph")], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "locked"
+        with pytest.raises(StoreError, match="in the middle of a load") as raised:
+            EmbeddedStore(location, read_only=True)
+        assert "\n" not in str(raised.value)
+    finally:
+        writer.kill()
+        writer.wait()
 
 
 def test_read_only_store_refuses_writes(tmp_path: Path) -> None:
