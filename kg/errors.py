@@ -47,7 +47,7 @@ class InputError(PvkgError, ValueError):
             parts.append(f"entry {self.entry}")
         if self.field:
             parts.append(f"field {self.field}")
-        return ": ".join([*parts, self.reason])
+        return ": ".join([*parts, " ".join(self.reason.split("\n"))])
 
 
 class QueryError(PvkgError, ValueError):

@@ -107,7 +107,8 @@ def replace_staged(
         current = next((g for g in store.graphs() if g.graph == graph), None)
         if current is not None and current.triples > 0:
             raise InputError(
-                f"would replace graph <{graph.value}> ({current.triples:,} triples) with an "
+                f"would replace graph <{graph.value}> ({current.triples:,} "
+                f"triple{'s' if current.triples != 1 else ''}) with an "
                 "empty one; pass --allow-empty if that is meant",
                 path=", ".join(provenance.files) or None,
             )

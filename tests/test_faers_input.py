@@ -5,6 +5,7 @@ The quarters here are written by the tests, row by row, so each oddity is known 
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -144,7 +145,11 @@ def test_not_a_quarter_is_a_clear_error_and_leaves_the_store_as_it_was(
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "DEMO20Q2.txt").write_text("primaryid$something$\n1$2$\n")
-    with pytest.raises(InputError, match="missing column"):
+    with pytest.raises(InputError, match="quarter 2020q2 has no DRUG, REAC table"):
+        faers.load(store, broken)
+    for kind in ("DRUG", "REAC"):
+        shutil.copy(odd_quarter / f"{kind}20Q1.txt", broken / f"{kind}20Q2.txt")
+    with pytest.raises(InputError, match=r"DEMO20Q2\.txt:1: not a FAERS DEMO table"):
         faers.load(store, broken)
     archive = tmp_path / "faers_ascii_2020q1.zip"
     with zipfile.ZipFile(archive, "w") as out:
@@ -253,3 +258,53 @@ def test_follow_ups_and_deletions_across_quarters_and_recomputation(
 def test_roles_option_is_checked(store: EmbeddedStore, odd_quarter: Path) -> None:
     with pytest.raises(InputError, match="roles"):
         faers.load(store, odd_quarter, roles="PS,XX")
+
+
+def test_numbers_resaved_with_a_trailing_zero_parse(store: EmbeddedStore, tmp_path: Path) -> None:
+    """pandas writes a column with a gap as floats: ``20141226.0``, ``61.0``, ``1.0``."""
+    folder = write_quarter(
+        tmp_path / "q",
+        "20Q1",
+        [demo("1001.0", "100.0", version="1.0", fda="20141226.0", age="61.0")],
+        [drug("1001.0", "100.0", "1.0", "PS", "HUMIRA", "ADALIMUMAB")],
+        ["1001.0$100.0$Psoriasis$"],
+    )
+    (folder / "THER20Q1.txt").write_text(
+        "primaryid$caseid$dsg_drug_seq$start_dt$end_dt$dur$dur_cod\n"
+        "1001.0$100.0$1.0$20140101.0$201412.0$11.0$MON\n"
+    )
+    rejects = tmp_path / "rejects.tsv"
+    summary = faers.load(store, folder, rejects=str(rejects))
+    assert summary.rejects == 0, rejects.read_text()
+    report = "<https://w3id.org/pvkg/id/faers/report/1001>"
+    assert rows(store, f"SELECT ?d WHERE {{ {report} pv:fdaReceiptDate ?d }}") == [["2014-12-26"]]
+    assert rows(store, f"SELECT ?a WHERE {{ {report} pv:patient/pv:ageYears ?a }}") == [["61"]]
+    assert rows(store, f"SELECT ?s WHERE {{ {report} pv:hasExposure/pv:startDate ?s }}") == [
+        ["2014-01-01"]
+    ]
+
+
+def test_a_table_losing_most_rows_fails_unless_the_user_allows_it(
+    store: EmbeddedStore, tmp_path: Path
+) -> None:
+    reports = [demo(f"100{n}", f"{n}") for n in range(5)]
+    drugs = [drug("1000", "0", "1", "PS", "HUMIRA", "ADALIMUMAB")] + [
+        drug(f"99{n}", f"{n}", "1", "PS", "HUMIRA", "ADALIMUMAB") for n in range(4)
+    ]
+    folder = write_quarter(tmp_path / "q", "20Q1", reports, drugs, ["1000$0$Psoriasis$"] * 1)
+    before = (store.dataset_version(), [g.triples for g in store.graphs()])
+    with pytest.raises(InputError, match=r"DRUG20Q1\.txt: 4 of 5 rows rejected \(more than 10%\)"):
+        faers.load(store, folder, rejects=str(tmp_path / "r.tsv"))
+    assert (store.dataset_version(), [g.triples for g in store.graphs()]) == before
+    summary = faers.load(store, folder, rejects=str(tmp_path / "r.tsv"), allow_partial=True)
+    assert summary.records == 5
+    assert summary.rejects == 4
+
+
+def test_an_empty_table_where_rows_are_required_fails(store: EmbeddedStore, tmp_path: Path) -> None:
+    folder = write_quarter(
+        tmp_path / "q", "20Q1", [demo("1001", "100")], [], ["1001$100$Psoriasis$"]
+    )
+    with pytest.raises(InputError, match=r"DRUG20Q1\.txt: no data rows \(header only\)"):
+        faers.load(store, folder)
+    assert store.graphs() == []

@@ -74,6 +74,11 @@ def load_yaml(path: Path) -> object:
         line = None if mark is None else mark.line + 1
         reason = f"not valid YAML: {error.problem or error.context}"
         raise InputError(reason, path=str(path), line=line) from None
+    except yaml.reader.ReaderError as error:  # a character YAML refuses (NUL, controls)
+        at = text.count("\n", 0, error.position) + 1
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        reason = f"not valid YAML: character #x{code:04x}: {error.reason}"
+        raise InputError(reason, path=str(path), line=at) from None
     except yaml.YAMLError as error:
         raise InputError(f"not valid YAML: {error}", path=str(path)) from None
 

@@ -208,6 +208,8 @@ class QuarterMapper:
             ("THER", self._THER, self._ther),
             ("RPSR", self._RPSR, self._rpsr),
         ]
+        if self.files.tables:
+            required_tables(self.files)
         for kind, names, step in steps:
             table = self.files.tables.get(kind)
             if table is None:
@@ -215,8 +217,6 @@ class QuarterMapper:
             kept = self._map_table(table, names, step)
             if kept:
                 self.counts.rows[kind] += kept
-        if self.files.tables:
-            required_tables(self.files)
         for listing in self.files.deleted:
             cases = read_deleted(listing, self.rejects)
             self.base.deleted.update(cases)
@@ -240,14 +240,16 @@ class QuarterMapper:
             if len(out) > _CHUNK:
                 self._flush(out)
         self._flush(out)
-        dropped = sum(1 for entry in self.rejects.entries[before:] if not entry[2])
-        dropped += read - kept
-        if table.kind in REQUIRED_TABLES and read + dropped == 0:
+        unreadable = sum(1 for entry in self.rejects.entries[before:] if not entry[2])
+        if table.kind in REQUIRED_TABLES and read + unreadable == 0:
             raise InputError(
                 f"no data rows (header only): a {table.kind} table is required", path=table.name
             )
         check_losses(
-            table.name, rows=read + dropped, lost=dropped, allow_partial=self.allow_partial
+            table.name,
+            rows=read + unreadable,
+            lost=unreadable + read - kept,
+            allow_partial=self.allow_partial,
         )
         return kept
 

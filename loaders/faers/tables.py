@@ -213,8 +213,15 @@ class Header:
 def parse_header(text: str, table: TableFile) -> Header:
     """Read a header line.
 
-    :raises InputError: if a required column is missing.
+    :raises InputError: if a required column is missing, or the line holds a bare CR (a file
+        with CR-only line ends reads as one line).
     """
+    if "\r" in text:
+        raise InputError(
+            "line ends are bare CR (classic Mac): convert them to LF or CRLF",
+            path=table.name,
+            line=1,
+        )
     names = [n.strip().lower() for n in text.split("$")]
     while names and (not names[-1] or _FILLER.match(names[-1])):
         names.pop()

@@ -239,7 +239,10 @@ def _expand(convert: curies.Converter, value: str, where: str, line: int, field:
     value = (value or "").strip()
     if not value:
         raise InputError("empty value", path=where, line=line, field=field)
-    iri = convert.expand(value)
+    try:
+        iri = convert.expand(value)
+    except ValueError:  # not even prefix:identifier
+        iri = None
     if iri is None:
         raise InputError(
             f"{value!r} is not a CURIE with a known prefix", path=where, line=line, field=field
