@@ -3,7 +3,8 @@
 * updates (``INSERT``, ``DELETE``, ``LOAD``, ``CLEAR``, …): the endpoint is read-only;
 * ``SERVICE`` to a host that is not on the allow-list (a ``SERVICE ?var`` is always refused,
   since its target is unknown until evaluation); ``LOAD`` is an update, so refused too;
-* queries longer than the size cap.
+* queries longer than the size cap, or nested deeper than the parser can take
+  (:func:`kg.nesting.check_depth`).
 
 Keywords are looked for in the SPARQL code only (comments, strings and IRIs are skipped with
 :func:`kg.binding.code_spans`), so a string mentioning ``SERVICE`` is fine. SPARQL allows
@@ -28,6 +29,7 @@ from urllib.parse import urlsplit
 
 from kg.binding import code_spans, query_form
 from kg.errors import QueryError
+from kg.nesting import check_depth
 
 _UPDATE = re.compile(
     r"(?<![?$:\w])(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)(?![\w:])",
@@ -62,13 +64,14 @@ class Policy:
 
         :raises TooLargeError: if the query is too long.
         :raises RefusedError: for an update or a ``SERVICE`` call that is not allowed.
-        :raises QueryError: if the text is not a query at all.
+        :raises QueryError: if the text is not a query at all, or is nested too deep.
         """
         size = len(text.encode("utf-8", "surrogatepass"))
         if size > self.max_query_bytes:
             raise TooLargeError(
                 f"query is {size} bytes; this endpoint accepts at most {self.max_query_bytes}"
             )
+        check_depth(text)
         for variant in _variants(text):
             form = query_form(variant)
             if form is None:
@@ -90,6 +93,7 @@ class Policy:
             raise TooLargeError(
                 f"update is {size} bytes; this endpoint accepts at most {self.max_query_bytes}"
             )
+        check_depth(text)
         for variant in _variants(text):
             self._check_fetches(variant)
 

@@ -10,6 +10,7 @@ from cli.context import open_store
 from cli.output import FORMAT_NAMES, write_result
 from kg.catalogue import Catalogue, SavedQuery, parse_saved_query
 from kg.errors import InputError, ParameterError, QueryError
+from kg.nesting import check_depth
 from kg.params import run_saved
 from kg.store import GraphStore, QueryResult
 from kg.syntax_errors import explain
@@ -96,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
         if params:
             raise ParameterError(next(iter(params)), "only saved queries take parameters")
         text = args.expression if args.expression else args.file.read_text(encoding="utf-8")
+        check_depth(text)
         result = _query(store, text)
     write_result(result, args.format, sys.stdout.buffer)
     sys.stdout.flush()
