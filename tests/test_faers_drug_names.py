@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pyoxigraph import QuerySolutions
+from pyoxigraph import NamedNode, QuerySolutions
 
 from kg.embedded import EmbeddedStore
 from kg.errors import InputError
@@ -24,7 +24,8 @@ from loaders.mesh.rdf import read_triples
 from loaders.meshlink import link
 from loaders.meshlink.lexicon import Lexicon
 from loaders.meshlink.mapping import Link
-from loaders.meshlink.matcher import Matcher
+from loaders.meshlink.matcher import Matcher, Unmapped
+from loaders.meshlink.overrides import Override
 from tests.conftest import shared
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -339,3 +340,16 @@ def test_no_stub_keys_in_the_real_faers_quarters() -> None:
                 if moiety.name in ELEMENT_KEYS:  # only when the source names the element alone
                     assert moiety.name in {clean_name(p) for p in source.split("\\")}, source
     assert parts_seen > 1000
+
+
+def test_a_curated_override_to_a_record_absent_from_mesh_leaves_the_name_unmapped() -> None:
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    overrides = {
+        ("drug", "vitamin d"): Override("D999999", NamedNode(skos + "exactMatch"), "test"),
+        ("drug", "vitamin a"): Override("D014801", NamedNode(skos + "exactMatch"), "test"),
+    }
+    matcher = Matcher(small_lexicon(), overrides)
+    found = matcher.match(drug_iri("vitamin d"), "drug", ["vitamin d"])
+    assert isinstance(found, Unmapped)
+    assert "mesh:D999999 is not in the loaded MeSH" in found.reason
+    assert linked_ui(matcher, "vitamin a") == "D014801"

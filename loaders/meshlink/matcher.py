@@ -134,6 +134,9 @@ class Matcher:
             if override is not None:
                 if override.target is None:
                     return Unmapped(subject, kind, label, f"curated: {override.comment}")
+                if override.target not in self.lexicon.labels:
+                    why = f"curated target mesh:{override.target} is not in the loaded MeSH"
+                    return Unmapped(subject, kind, label, why)
                 return self._curated(subject, label, override)
             for rule in RULES:
                 if kind not in rule.kinds:
