@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import tempfile
 from pathlib import Path
 
+from kg.embedded import EmbeddedStore
 from kg.errors import StoreError
 from kg.store import GraphStore, resolve_location
 from kg.store import open_store as _open_store
@@ -44,4 +46,9 @@ def open_store(args: argparse.Namespace, read_only: bool = False) -> GraphStore:
 
     :raises kg.errors.StoreError: if it cannot be opened.
     """
-    return _open_store(store_location(args), read_only=read_only)
+    store = _open_store(store_location(args), read_only=read_only)
+    if isinstance(store, EmbeddedStore) and not read_only:
+        # Loaders stage in the temporary directory; for a local store, that is the store's
+        # own staging/ (same disk as the store, emptied at the next read-write open).
+        tempfile.tempdir = str(store.staging)
+    return store

@@ -73,8 +73,11 @@ class EmbeddedStore:
         if read_only and self._unfinished():
             _finish_for_reader(path)
         self._store = self._open(read_only)
+        self.staging = path / "staging"
+        """Scratch space for this store's writers (see :meth:`clear_staging`)."""
         if not read_only:
             self._replay_journal()
+            self.clear_staging()
 
     def _open(self, read_only: bool) -> Store:
         try:
@@ -319,6 +322,15 @@ class EmbeddedStore:
         for name in (body.get("diff") or {}).values():
             (self._journal / name).unlink(missing_ok=True)
         record.unlink()
+
+    def clear_staging(self) -> None:
+        """Empty ``staging/``, the directory writers of this store stage graphs in.
+
+        Called at every read-write open: holding the write lock, nothing else can be staging,
+        so whatever is there was left by a load that was killed or failed.
+        """
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.staging.mkdir(parents=True, exist_ok=True)
 
     def _unfinished(self) -> bool:
         """Whether a graph replacement was started and not finished (a load running or killed)."""
