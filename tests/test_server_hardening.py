@@ -56,3 +56,28 @@ def test_deep_nesting_is_a_one_line_error_from_the_cli(test_store: str) -> None:
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "nested 10000 levels deep" in lines[0]
+
+
+def test_a_get_url_of_six_kilobytes_answers(server: str) -> None:
+    query = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1 #" + "x" * 6000
+    response = requests.get(server + "/sparql", params={"query": query}, timeout=30)
+    assert response.status_code == 200
+    assert response.json()["head"]["vars"] == ["s"]
+
+
+def test_a_request_line_over_the_limit_is_a_problem_not_an_html_page(server: str) -> None:
+    query = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1 #" + "x" * 10000
+    response = requests.get(server + "/sparql", params={"query": query}, timeout=30)
+    assert response.status_code == 414
+    assert response.headers["Content-Type"] == PROBLEM
+    assert response.json()["status"] == 414 and "POST" in response.json()["detail"]
+    posted = requests.post(server + "/sparql", data={"query": query}, timeout=30)
+    assert posted.status_code == 200
+
+
+def test_a_header_over_the_limit_is_a_problem_not_an_html_page(server: str) -> None:
+    headers = {"X-Long": "y" * 10000}
+    response = requests.get(server + "/sparql", params={"query": "ASK {}"}, headers=headers)
+    assert response.status_code == 431
+    assert response.headers["Content-Type"] == PROBLEM
+    assert response.json()["type"].endswith("/headers-too-large")

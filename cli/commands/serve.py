@@ -21,6 +21,8 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from cli.context import store_location
+from cli.http_errors import REQUEST_LINE_LIMIT
+from cli.http_errors import install as install_problem_errors
 from kg.catalogue import Catalogue
 from kg.errors import InputError, PvkgError
 from kg.store import open_store
@@ -125,11 +127,13 @@ def run(args: argparse.Namespace) -> int:
         "timeout": max(30, int(args.timeout * 4)),
         "graceful_timeout": 10,
         "keepalive": 5,
+        "limit_request_line": REQUEST_LINE_LIMIT,
         "loglevel": args.log_level,
         "accesslog": None,
         "preload_app": False,
         "proc_name": "pvkg-serve",
     }
+    install_problem_errors()
     ServeApplication(options, config, args.log_level).run()
     return 0
 
