@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import queue
 import threading
 import time
@@ -58,6 +59,7 @@ class _Slot:
                 pool.catalogue_dir,
                 pool.chunk,
                 pool.timeout,
+                os.getpid(),
             ),
             daemon=True,
             name="pvkg-query",

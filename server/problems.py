@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import ClientDisconnected, HTTPException
 
 from kg.errors import (
     EngineError,
@@ -96,6 +96,13 @@ def install(app: Flask) -> None:
         if status == 405 and error.get_response().headers.get("Allow"):
             response.headers["Allow"] = error.get_response().headers["Allow"]
         return response
+
+    @app.errorhandler(ClientDisconnected)
+    def _stalled(error: ClientDisconnected) -> Response:
+        # the body stopped short: the client went away, or paused past the connection's
+        # receive timeout (pvkg serve --read-timeout)
+        log.warning("request body of %s %s cut short", request.method, request.path)
+        return problem(408, "request-timeout", "the request body did not arrive in time")
 
     @app.errorhandler(QueryProcessError)
     def _process(error: QueryProcessError) -> Response:

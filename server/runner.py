@@ -46,6 +46,7 @@ from server.jobs import (
     SparqlJob,
     UpdateJob,
 )
+from server.lifeline import exit_with
 from server.results import (
     GRAPH_FORMATS,
     Page,
@@ -329,6 +330,7 @@ def child_main(
     catalogue_dir: str | None,
     chunk: int,
     timeout: float | None = None,
+    owner: int | None = None,
 ) -> None:
     """Body of a query process: open the store, then answer jobs until the pipe closes.
 
@@ -336,7 +338,11 @@ def child_main(
 
     ``timeout`` is forwarded to :meth:`kg.store.GraphStore.query` (a remote store passes it on
     to its server; the embedded store cannot use it, hence this process).
+
+    ``owner`` is the web worker's pid: this process ends when it does, even mid-query.
     """
+    if owner is not None:
+        exit_with(owner)
     try:
         runner = _Runner(location, read_only, catalogue_dir, timeout)
     except PvkgError as error:

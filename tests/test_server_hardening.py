@@ -3,12 +3,19 @@ lines and headers; every refusal a one-line error or problem+json, never a crash
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import socket
 import subprocess
 import sys
+import threading
+import time
+from pathlib import Path
 
 import pytest
 import requests
-from server_harness import REPO
+from server_harness import REPO, _wait_ready, free_port, serve
 
 pytest_plugins = ("server_harness",)
 pytestmark = pytest.mark.integration
@@ -81,3 +88,102 @@ def test_a_header_over_the_limit_is_a_problem_not_an_html_page(server: str) -> N
     assert response.status_code == 431
     assert response.headers["Content-Type"] == PROBLEM
     assert response.json()["type"].endswith("/headers-too-large")
+
+
+def _stalled_post(base: str) -> socket.socket:
+    """A connection that sends a POST's headers and 3 of its 100 body bytes, then nothing."""
+    host, port = base.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)))
+    sock.sendall(
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Length: 100\r\n\r\nSEL"
+    )
+    return sock
+
+
+def test_clients_that_stall_their_body_do_not_hold_the_server(test_store: str) -> None:
+    with serve(test_store, "--workers", "1", "--threads", "2", "--read-timeout", "1") as base:
+        stalled = [_stalled_post(base) for _ in range(4)]
+        started = time.monotonic()
+        cheap = requests.get(base + "/sparql", params={"query": "ASK {}"}, timeout=20)
+        assert cheap.json()["boolean"] is True
+        assert time.monotonic() - started < 8
+        for sock in stalled:
+            sock.settimeout(20)
+            answer = b""
+            while chunk := sock.recv(4096):  # until the server closes the connection
+                answer += chunk
+            assert answer.startswith(b"HTTP/1.1 408 ")
+            assert b"/problems/request-timeout" in answer
+            sock.close()
+
+
+def test_shutdown_is_clean(test_store: str) -> None:
+    port = free_port()
+    command = [sys.executable, "-m", "cli.main", "--store", test_store, "serve", "--port",
+               str(port), "--workers", "2"]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        _wait_ready(process, f"http://127.0.0.1:{port}")
+        answer = requests.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK {}"})
+        assert answer.status_code == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0
+    for sign in ("terminate called", "SIGABRT", "SIGSEGV", "Traceback"):
+        assert sign not in output
+    assert "Shutting down: Master" in output
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                if int(stat[1]) == pid:
+                    found.append(int(entry))
+    return found
+
+
+def _descendants(pid: int) -> list[int]:
+    return [d for child in _children(pid) for d in (child, *_descendants(child))]
+
+
+def _serving(port: int) -> list[int]:
+    """Processes of ``pvkg serve --port port``: the gunicorn master and its workers."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                argv = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
+                if b"cli.main" in argv and b"serve" in argv and str(port).encode() in argv:
+                    found.append(int(entry))
+    return found
+
+
+def _ask_ignoring_errors(base: str, query: str) -> None:
+    with contextlib.suppress(requests.RequestException):
+        requests.post(base + "/sparql", data={"query": query}, timeout=120)
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process tree from /proc")
+def test_a_killed_worker_takes_its_busy_query_process_with_it(test_store: str) -> None:
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    args = ("--workers", "1", "--query-processes", "1", "--timeout", "120")
+    with serve(test_store, *args) as base:
+        threading.Thread(target=_ask_ignoring_errors, args=(base, slow), daemon=True).start()
+        time.sleep(2)  # the query is running
+        serving = _serving(int(base.rsplit(":", 1)[1]))
+        workers = [p for p in serving if any(p in _children(m) for m in serving)]
+        assert len(workers) == 1
+        below = _descendants(workers[0])
+        assert below, "the worker has query processes"
+        os.kill(workers[0], signal.SIGKILL)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() for p in below):
+            time.sleep(0.2)
+        assert [p for p in below if Path(f"/proc/{p}").exists()] == []

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
 import os
 import socket
 from pathlib import Path
@@ -23,8 +24,9 @@ from gunicorn.app.base import BaseApplication
 from cli.context import store_location
 from cli.http_errors import REQUEST_LINE_LIMIT
 from cli.http_errors import install as install_problem_errors
+from cli.read_timeout import when_ready_hook
 from kg.catalogue import Catalogue
-from kg.errors import InputError, PvkgError
+from kg.errors import InputError, PvkgError, StoreError
 from kg.store import open_store
 
 ENV_WRITE_TOKEN = "PVKG_WRITE_TOKEN"  # noqa: S105 - the variable name, not a secret
@@ -51,6 +53,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument(
         "--timeout", type=float, default=5.0, help="deadline of one query, seconds (default 5)"
+    )
+    parser.add_argument(
+        "--read-timeout",
+        type=float,
+        default=5.0,
+        help="longest pause of a client sending its request, seconds; it is then answered 408 "
+        "and its connection closed (default 5)",
     )
     parser.add_argument(
         "--max-rows", type=int, default=10000, help="row cap of one answer (default: 10000)"
@@ -101,9 +110,10 @@ def run(args: argparse.Namespace) -> int:
     for name in ("workers", "threads", "query_processes", "port"):
         if getattr(args, name) < 1:
             raise InputError(f"must be at least 1, not {getattr(args, name)}", field=name)
-    if args.timeout <= 0:
-        raise InputError("must be positive", field="timeout")
-    open_store(location, read_only=True).close()
+    for name in ("timeout", "read_timeout"):
+        if getattr(args, name) <= 0:
+            raise InputError("must be positive", field=name)
+    check_store(location)
     check_port(args.host, args.port)
     Catalogue(None if args.queries is None else Path(args.queries))
     config: dict[str, Any] = {
@@ -128,6 +138,7 @@ def run(args: argparse.Namespace) -> int:
         "graceful_timeout": 10,
         "keepalive": 5,
         "limit_request_line": REQUEST_LINE_LIMIT,
+        "when_ready": when_ready_hook(args.read_timeout),
         "loglevel": args.log_level,
         "accesslog": None,
         "preload_app": False,
@@ -136,6 +147,29 @@ def run(args: argparse.Namespace) -> int:
     install_problem_errors()
     ServeApplication(options, config, args.log_level).run()
     return 0
+
+
+def check_store(location: str) -> None:
+    """Open the store read-only once, in a fresh child process, to fail early and clearly.
+
+    Not in this process: gunicorn forks the workers from it, and a RocksDB opened before the
+    fork leaves them its thread pool without the threads, so every worker aborted at exit
+    (``std::system_error``, SIGABRT) on each Ctrl-C or SIGTERM.
+
+    :raises kg.errors.StoreError: if the store cannot be opened.
+    """
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        error = pool.apply(_open_error, (location,))
+    if error is not None:
+        raise StoreError(error)
+
+
+def _open_error(location: str) -> str | None:
+    try:
+        open_store(location, read_only=True).close()
+    except StoreError as error:
+        return str(error)
+    return None
 
 
 def check_port(host: str, port: int) -> None:
