@@ -7,7 +7,9 @@ queries nest a few dozen levels at most, so any text nested deeper than :data:`M
 refused here, before an engine sees it (the HTTP service and ``pvkg query`` both call
 :func:`check_depth`).
 
-Braces, parentheses and brackets count alike. Comments and strings are skipped
+Braces, parentheses and brackets count alike, and so does each ``!`` of a chain of logical
+negations (``!!!!true``: the parser recurses once per ``!``; 10,000 of them crash it too).
+Comments and strings are skipped
 (:func:`kg.binding.code_spans`); IRIs are not, since a balanced ``(…)`` inside one adds nothing.
 
 >>> nesting_depth('SELECT * { ?s ?p "{{{" FILTER((?o > 1)) } # (((')
@@ -29,7 +31,7 @@ from kg.errors import QueryError
 MAX_DEPTH = 128
 """Deepest nesting of ``{``, ``(`` and ``[`` accepted, far below the parser's stack limit."""
 
-_BRACKET = re.compile(r"[{(\[]|[})\]]")
+_BRACKET = re.compile(r"[{(\[]|[})\]]|(?:!\s*){2,}")
 
 
 def _scanned(text: str) -> list[tuple[int, int]]:
@@ -44,7 +46,11 @@ def _scanned(text: str) -> list[tuple[int, int]]:
 
 
 def nesting_depth(text: str) -> int:
-    """The deepest nesting of braces, parentheses and brackets in ``text``'s code."""
+    """The deepest nesting of braces, parentheses, brackets and negations in ``text``'s code.
+
+    >>> nesting_depth("ASK { FILTER(!!! ! true != false) }")
+    6
+    """
     marks = sorted(
         (match.start(), match.group())
         for begin, end in _scanned(text)
@@ -52,7 +58,9 @@ def nesting_depth(text: str) -> int:
     )
     depth = deepest = 0
     for _, mark in marks:
-        if mark in "{([":
+        if mark.startswith("!"):
+            deepest = max(deepest, depth + mark.count("!"))
+        elif mark in "{([":
             depth += 1
             deepest = max(deepest, depth)
         else:

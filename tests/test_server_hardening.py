@@ -33,8 +33,8 @@ def _parentheses(depth: int) -> str:
 
 @pytest.mark.parametrize(
     "query",
-    [_braces(3000), _braces(10000), _parentheses(10000)],
-    ids=["braces-3000", "braces-10000", "parentheses-10000"],
+    [_braces(3000), _braces(10000), _parentheses(10000), "ASK { FILTER(" + "!" * 10000 + "true) }"],
+    ids=["braces-3000", "braces-10000", "parentheses-10000", "negations-10000"],
 )
 def test_deep_nesting_is_refused_over_http(server: str, query: str) -> None:
     response = requests.post(server + "/sparql", data={"query": query}, timeout=30)
