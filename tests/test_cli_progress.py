@@ -76,3 +76,10 @@ def test_linking_reports_its_steps(tmp_path: Path) -> None:
     drawn = on_a_terminal(Path(where), "link")
     for step in ("reading the MeSH lexicon", "reading drugs and conditions", "writing the links"):
         assert "\r" + step in drawn
+
+
+def test_a_faers_load_reports_its_steps(tmp_path: Path) -> None:
+    quarter = Path(__file__).parent / "fixtures" / "faers" / "drug-names"
+    drawn = on_a_terminal(tmp_path / "store", "load", "faers", str(quarter))
+    for step in ("map", "case base", "swap quarter", "swap statistics"):
+        assert "\r" + step in drawn

@@ -26,6 +26,7 @@ import numpy as np
 from pyoxigraph import NamedNode
 from threadpoolctl import threadpool_limits
 
+from kg.progress import Progress, no_progress
 from kg.staging import StagedGraph
 from kg.store import GraphInfo
 from loaders.faers import ebgm
@@ -57,10 +58,13 @@ class Steps:
     """Wall time per named step, for the load summary."""
 
     seconds: dict[str, float] = field(default_factory=dict)
+    progress: Progress = no_progress
+    """Told the name of each step as it starts (``pvkg load`` shows it)."""
 
     @contextlib.contextmanager
     def time(self, name: str) -> Iterator[None]:
         """Add the block's wall time to step ``name``."""
+        self.progress(name, 0)
         start = time.perf_counter()
         try:
             yield

@@ -25,6 +25,7 @@ from pyoxigraph import NamedNode
 from kg import vocab
 from kg.errors import InputError
 from kg.iris import graph_iri
+from kg.progress import Progress, no_progress
 from kg.staging import StagedGraph, replace_staged
 from kg.store import GraphInfo, GraphStore, LoadSummary, Provenance
 from loaders.faers.casebase import CaseBase, read_casebase
@@ -309,6 +310,7 @@ def load_quarters(
     casebase: Path | None = None,
     optimize: bool = False,
     allow_partial: bool = False,
+    progress: Progress = no_progress,
 ) -> list[LoadSummary]:
     """Load every quarter found at ``path`` and recompute the derived graphs.
 
@@ -323,6 +325,7 @@ def load_quarters(
         FAERS queries measured no faster after it, ADR 0010).
     :param allow_partial: load a table even when it lost more than the share of rows
         :data:`loaders.input_policy.MAX_LOSS` allows.
+    :param progress: told the name of each step as it starts.
     :return: one summary per quarter, then the statistics graph's.
     :raises InputError: if ``path`` is not a FAERS quarter or a table is unreadable; the store
         is then unchanged.
@@ -330,7 +333,7 @@ def load_quarters(
     counted = parse_roles(roles)
     found = discover(path)
     problems = Rejects()
-    steps = Steps()
+    steps = Steps(progress=progress)
     cases = case_store(store, casebase)
     with contextlib.ExitStack() as stack:
         quarters = []
@@ -420,7 +423,9 @@ def unload(
         return _statistics_summary(derived, count, Rejects(), None, steps)
 
 
-def load(store: GraphStore, path: Path, **options: object) -> LoadSummary:
+def load(
+    store: GraphStore, path: Path, progress: Progress = no_progress, **options: object
+) -> LoadSummary:
     """Load the FAERS quarter(s) at ``path``; see :func:`load_quarters`.
 
     :return: the quarter's summary (with the statistics notes added); for several quarters,
@@ -440,6 +445,7 @@ def load(store: GraphStore, path: Path, **options: object) -> LoadSummary:
         casebase=Path(str(casebase)) if casebase else None,
         optimize=optimize,
         allow_partial=bool(options.get("allow_partial")),
+        progress=progress,
     )
     stats = summaries[-1]
     quarters = summaries[:-1]
