@@ -15,7 +15,10 @@ def test_a_chain_of_negations_counts_as_nesting() -> None:
 
 
 def test_ordinary_negations_and_comparisons_pass() -> None:
-    text = "SELECT * { ?s ?p ?o FILTER(!BOUND(?x) && ?o != 1 && !(?s = ?o)) MINUS { ?s !<http://x> ?o } }"
+    text = (
+        "SELECT * { ?s ?p ?o FILTER(!BOUND(?x) && ?o != 1 && !(?s = ?o))"
+        " MINUS { ?s !<http://x> ?o } }"
+    )
     assert nesting_depth(text) <= 4
     check_depth(text)
     check_depth("ASK { FILTER(" + "!" * (MAX_DEPTH - 2) + "true) }")
