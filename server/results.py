@@ -16,11 +16,7 @@ Formats (keys of :data:`SOLUTION_FORMATS` and :data:`GRAPH_FORMATS`):
   (flat JSON: ``meta`` + ``columns`` + ``rows``, numbers as numbers);
 * graphs: ``turtle``, ``ntriples``, ``jsonld``, ``rdfxml``.
 
->>> from pyoxigraph import Literal, NamedNode
->>> term_json(Literal("1", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
-{'type': 'literal', 'value': '1', 'datatype': 'http://www.w3.org/2001/XMLSchema#integer'}
->>> csv_cell(Literal('say "hi", ok'))
-'"say ""hi"", ok"'
+How one term is written in each format is :mod:`server.cells`.
 """
 
 from __future__ import annotations
@@ -33,10 +29,7 @@ from itertools import islice
 from typing import IO, Any, cast
 
 from pyoxigraph import (
-    BaseDirection,
-    BlankNode,
     DefaultGraph,
-    Literal,
     NamedNode,
     Quad,
     QueryBoolean,
@@ -49,12 +42,8 @@ from pyoxigraph import (
 
 from kg.namespaces import PREFIXES
 from server import slicing
+from server.cells import csv_cell, json_kind, json_value, tsv_cell
 from server.projection import ordered
-
-XSD = PREFIXES["xsd"]
-XSD_STRING = XSD + "string"
-RDF_LANG_STRING = PREFIXES["rdf"] + "langString"
-RDF_DIR_LANG_STRING = PREFIXES["rdf"] + "dirLangString"
 
 SOLUTION_FORMATS: dict[str, str] = {
     "json": "application/sparql-results+json",
@@ -89,25 +78,6 @@ _BOOLEAN_FORMATS = {
     "csv": QueryResultsFormat.CSV,
     "tsv": QueryResultsFormat.TSV,
 }
-_INTEGERS = {
-    XSD + name
-    for name in (
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "negativeInteger",
-        "nonPositiveInteger",
-        "unsignedInt",
-        "unsignedLong",
-        "unsignedShort",
-        "unsignedByte",
-    )
-}
-_DECIMALS = {XSD + "decimal", XSD + "double", XSD + "float"}
 
 
 @dataclass
@@ -146,87 +116,6 @@ class Written:
     rows: int
     truncated: bool
     columns: list[dict[str, str]] = field(default_factory=list)
-
-
-# --- terms -----------------------------------------------------------------------------------
-
-
-def term_json(term: Any) -> dict[str, Any]:
-    """The SPARQL 1.1 JSON form of one RDF term."""
-    if isinstance(term, NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, Triple):
-        return {
-            "type": "triple",
-            "value": {
-                "subject": term_json(term.subject),
-                "predicate": term_json(term.predicate),
-                "object": term_json(term.object),
-            },
-        }
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def csv_cell(term: Any) -> str:
-    """One CSV cell (SPARQL 1.1 CSV: plain values, quoted when needed)."""
-    if term is None:
-        return ""
-    text = f"_:{term.value}" if isinstance(term, BlankNode) else str(getattr(term, "value", term))
-    if any(c in text for c in ',"\r\n'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def tsv_cell(term: Any) -> str:
-    """One TSV cell (SPARQL 1.1 TSV: terms in Turtle / N-Triples syntax)."""
-    if term is None:
-        return ""
-    return str(term).replace("\t", "\\t")
-
-
-def dashboard_value(term: Any) -> Any:
-    """A plain JSON value: numbers as numbers, booleans as booleans, other terms as text."""
-    if term is None:
-        return None
-    if isinstance(term, Literal):
-        return _typed_value(term.value, term.datatype.value)
-    if isinstance(term, BlankNode):
-        return f"_:{term.value}"
-    return getattr(term, "value", str(term))
-
-
-def _typed_value(value: str, datatype: str) -> Any:
-    try:
-        if datatype in _INTEGERS:
-            return int(value)
-        if datatype in _DECIMALS:
-            return float(value)
-    except ValueError:
-        return value
-    if datatype == XSD + "boolean":
-        return value in ("true", "1")
-    return value
-
-
-def kind_of(term: Any) -> str:
-    """The column type name of a term for dashboards: ``iri``, ``bnode`` or the datatype CURIE."""
-    if isinstance(term, NamedNode):
-        return "iri"
-    if isinstance(term, BlankNode):
-        return "bnode"
-    if isinstance(term, Literal):
-        datatype = term.datatype.value
-        return "xsd:" + datatype[len(XSD) :] if datatype.startswith(XSD) else datatype
-    return "triple"
 
 
 # --- solutions -------------------------------------------------------------------------------
@@ -346,7 +235,7 @@ def _dashboard(document: bytes, page: Page, meta: dict[str, Any]) -> Written:
     rows = [[binding.get(n) for n in names] for binding in parsed["results"]["bindings"]]
     columns = []
     for index, name in enumerate(names):
-        kinds = {_json_kind(r[index]) for r in rows if r[index] is not None}
+        kinds = {json_kind(r[index]) for r in rows if r[index] is not None}
         kind = kinds.pop() if len(kinds) == 1 else ("mixed" if kinds else "unbound")
         columns.append({"name": name, "datatype": kind})
     doc = {
@@ -357,61 +246,10 @@ def _dashboard(document: bytes, page: Page, meta: dict[str, Any]) -> Written:
             "elapsed_ms": round((time.perf_counter() - page.started) * 1000, 2),
         },
         "columns": columns,
-        "rows": [[_json_value(cell) for cell in row] for row in rows],
+        "rows": [[json_value(cell) for cell in row] for row in rows],
     }
     body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
     return Written(body, SOLUTION_FORMATS["dashboard"], len(rows), page.more, columns)
-
-
-def _json_kind(cell: dict[str, Any]) -> str:
-    """:func:`kind_of` for a term in SPARQL JSON."""
-    kind = cell["type"]
-    if kind == "uri":
-        return "iri"
-    if kind == "literal":
-        if "xml:lang" in cell:
-            return RDF_DIR_LANG_STRING if "its:dir" in cell else RDF_LANG_STRING
-        datatype = str(cell.get("datatype", XSD_STRING))
-        return "xsd:" + datatype[len(XSD) :] if datatype.startswith(XSD) else datatype
-    return str(kind)  # bnode, triple
-
-
-def _json_value(cell: dict[str, Any] | None) -> Any:
-    """:func:`dashboard_value` for a term in SPARQL JSON."""
-    if cell is None:
-        return None
-    kind = cell["type"]
-    if kind == "literal" and "datatype" in cell:
-        return _typed_value(cell["value"], cell["datatype"])
-    if kind == "bnode":
-        return "_:" + cell["value"]
-    if kind == "triple":
-        return dashboard_value(json_term(cell))
-    return cell["value"]
-
-
-def json_term(cell: dict[str, Any]) -> Any:
-    """The pyoxigraph term of a term in SPARQL JSON (the inverse of :func:`term_json`).
-
-    >>> json_term({"type": "literal", "value": "chat", "xml:lang": "fr"})
-    <Literal value=chat language=fr>
-    """
-    kind = cell["type"]
-    if kind == "uri":
-        return NamedNode(cell["value"])
-    if kind == "bnode":
-        return BlankNode(cell["value"])
-    if kind == "triple":
-        parts = cell["value"]
-        return Triple(
-            json_term(parts["subject"]), json_term(parts["predicate"]), json_term(parts["object"])
-        )
-    if "its:dir" in cell:
-        direction = BaseDirection.RTL if cell["its:dir"] == "rtl" else BaseDirection.LTR
-        return Literal(cell["value"], language=cell["xml:lang"], direction=direction)
-    if "xml:lang" in cell:
-        return Literal(cell["value"], language=cell["xml:lang"])
-    return Literal(cell["value"], datatype=NamedNode(cell.get("datatype", XSD_STRING)))
 
 
 # --- booleans and graphs ---------------------------------------------------------------------

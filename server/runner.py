@@ -34,6 +34,7 @@ from kg.errors import PvkgError, QueryError
 from kg.params import resolve_parameters
 from kg.store import GraphStore, QueryResult, Term, open_store
 from server import updates, uploads
+from server.cells import term_json
 from server.jobs import (
     Answer,
     DumpJob,
@@ -51,7 +52,6 @@ from server.results import (
     GRAPH_FORMATS,
     Page,
     Written,
-    term_json,
     write_boolean,
     write_solutions,
     write_triples,

@@ -29,7 +29,8 @@ from pyoxigraph import (
 )
 
 from server import slicing
-from server.results import Page, json_term, write_solutions
+from server.cells import json_term
+from server.results import Page, write_solutions
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 P = NamedNode("http://example.org/p")
