@@ -30,8 +30,8 @@ from pyoxigraph import QueryResultsFormat, Store  # noqa: E402
 from kg.allocator import installed  # noqa: E402
 from kg.binding import bind_values  # noqa: E402
 from kg.catalogue import Catalogue  # noqa: E402
+from kg.location import open_store  # noqa: E402
 from kg.params import resolve_parameters  # noqa: E402
-from kg.store import open_store  # noqa: E402
 
 
 def measure(store_dir: str, name: str, params: dict[str, str], runs: int) -> dict[str, float]:

@@ -53,8 +53,8 @@ from engines import Engine, VirtuosoEngine, free_port, make_engine, remote_url  
 from kg.binding import bind_values  # noqa: E402
 from kg.catalogue import Catalogue  # noqa: E402
 from kg.errors import ParameterError, PvkgError  # noqa: E402
+from kg.location import open_store  # noqa: E402
 from kg.params import resolve_parameters  # noqa: E402
-from kg.store import open_store  # noqa: E402
 
 SHARED = Path(os.environ.get("PVKG_SHARED_DATA", REPO.parent / "shared" / "data"))
 SLICE = SHARED / "faers" / "faers_ascii_2020q3_slice"

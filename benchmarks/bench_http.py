@@ -66,8 +66,8 @@ from kg.allocator import environment  # noqa: E402
 from kg.binding import bind_values  # noqa: E402
 from kg.catalogue import Catalogue, SavedQuery  # noqa: E402
 from kg.errors import ParameterError  # noqa: E402
+from kg.location import open_store  # noqa: E402
 from kg.params import resolve_parameters  # noqa: E402
-from kg.store import open_store  # noqa: E402
 
 SPARQL_JSON = "application/sparql-results+json"
 TICKS_PER_S = os.sysconf("SC_CLK_TCK")

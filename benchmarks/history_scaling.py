@@ -52,7 +52,7 @@ from faers_history import load_quarter, quarter_sources, slope  # noqa: E402
 
 from kg.errors import PvkgError  # noqa: E402
 from kg.iris import META_GRAPH, graph_iri  # noqa: E402
-from kg.store import open_store  # noqa: E402
+from kg.location import open_store  # noqa: E402
 from loaders.faers.casestore import connect  # noqa: E402
 from loaders.faers.counting import Counter  # noqa: E402
 

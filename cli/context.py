@@ -8,8 +8,9 @@ from pathlib import Path
 
 from kg.embedded import EmbeddedStore
 from kg.errors import StoreError
-from kg.store import GraphStore, resolve_location
-from kg.store import open_store as _open_store
+from kg.location import open_store as _open_store
+from kg.location import resolve_location
+from kg.store import GraphStore
 
 
 def store_location(args: argparse.Namespace) -> str:

@@ -21,7 +21,7 @@ import cli.commands
 from kg import __version__
 from kg.allocator import ENV_ALLOCATOR, PRELOAD, environment
 from kg.errors import PvkgError
-from kg.store import ENV_STORE
+from kg.location import ENV_STORE
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,7 +16,6 @@ The default graph of a query is the union of all named graphs unless the caller 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -186,37 +185,3 @@ class GraphStore(Protocol):
     def close(self) -> None:
         """Release the store (flush, unlock)."""
         ...
-
-
-ENV_STORE = "PVKG_STORE"
-
-
-def default_location() -> str:
-    """The store location used when neither ``--store`` nor ``PVKG_STORE`` is given.
-
-    ``$XDG_DATA_HOME/pvkg/store``, i.e. ``~/.local/share/pvkg/store`` by default.
-    """
-    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return str(Path(data_home) / "pvkg" / "store")
-
-
-def resolve_location(location: str | None) -> str:
-    """Pick the store location: the argument, else ``PVKG_STORE``, else :func:`default_location`."""
-    return location or os.environ.get(ENV_STORE) or default_location()
-
-
-def open_store(location: str | None = None, *, read_only: bool = False) -> GraphStore:
-    """Open the store at ``location`` (a directory, or an ``http(s)://`` SPARQL endpoint URL).
-
-    :param location: where the store is; see :func:`resolve_location`.
-    :param read_only: open without write access (several processes may read one store).
-    :raises StoreError: if the store cannot be opened.
-    """
-    where = resolve_location(location)
-    if where.startswith(("http://", "https://")):
-        from kg.remote import RemoteStore
-
-        return RemoteStore.from_url(where, read_only=read_only)
-    from kg.embedded import EmbeddedStore
-
-    return EmbeddedStore(Path(where), read_only=read_only)

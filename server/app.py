@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
-from kg.store import resolve_location
+from kg.location import resolve_location
 from server import (
     api,
     cors,

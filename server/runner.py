@@ -31,8 +31,9 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions
 from kg.binding import bind_values
 from kg.catalogue import Catalogue, SavedQuery
 from kg.errors import PvkgError, QueryError
+from kg.location import open_store
 from kg.params import resolve_parameters
-from kg.store import GraphStore, QueryResult, Term, open_store
+from kg.store import GraphStore, QueryResult, Term
 from server import updates, uploads
 from server.cells import term_json
 from server.jobs import (

@@ -14,8 +14,9 @@ from pyoxigraph import Literal, NamedNode, QuerySolutions, Triple
 from kg.embedded import EmbeddedStore
 from kg.errors import QueryError, StoreError
 from kg.iris import graph_iri
+from kg.location import open_store
 from kg.staging import StagedGraph, count_lines
-from kg.store import Provenance, open_store
+from kg.store import Provenance
 
 G = graph_iri("test")
 PROV = Provenance(

@@ -24,9 +24,10 @@ from pyoxigraph import Literal, NamedNode, QuerySolutions, RdfFormat, Triple, pa
 
 from kg.errors import EngineError, QueryTimeoutError, StoreError
 from kg.iris import META_GRAPH, graph_iri
+from kg.location import open_store
 from kg.remote import RemoteStore, staging_graph
 from kg.staging import StagedGraph
-from kg.store import Provenance, open_store
+from kg.store import Provenance
 
 pytest_plugins = ["conftest_engines"]
 pytestmark = pytest.mark.integration

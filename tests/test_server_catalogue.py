@@ -20,8 +20,8 @@ from server_harness import REPO, serve
 
 from kg.catalogue import Catalogue
 from kg.errors import ParameterError
+from kg.location import open_store
 from kg.params import run_saved
-from kg.store import open_store
 
 pytest_plugins = ("server_harness",)
 pytestmark = pytest.mark.integration

@@ -27,7 +27,7 @@ from cli.http_errors import install as install_problem_errors
 from cli.read_timeout import when_ready_hook
 from kg.catalogue import Catalogue
 from kg.errors import InputError, PvkgError, StoreError
-from kg.store import open_store
+from kg.location import open_store
 
 ENV_WRITE_TOKEN = "PVKG_WRITE_TOKEN"  # noqa: S105 - the variable name, not a secret
 

@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO)]
 
 from cli.main import main  # noqa: E402 - after the path is set
-from kg.store import open_store  # noqa: E402
+from kg.location import open_store  # noqa: E402
 
 
 class _Digest(io.RawIOBase):
