@@ -15,7 +15,7 @@ from kg.errors import InputError
 from kg.iris import graph_iri
 from loaders import casereport
 from loaders.casereport.mapping import publication_triples
-from loaders.casereport.schema import read_publication
+from loaders.casereport.publication import read_publication
 
 FIXTURES = Path(__file__).parent / "fixtures" / "casereport"
 KEYS = ("infliximab-paradoxical-psoriasis-two-cases", "pd1-psoriasis-infliximab-news")

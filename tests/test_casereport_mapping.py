@@ -13,7 +13,8 @@ from kg import vocab
 from kg.namespaces import PREFIXES, RDF, RDFS, SKOS
 from loaders.casereport import bundled
 from loaders.casereport.mapping import publication_triples
-from loaders.casereport.schema import Publication, read_publication
+from loaders.casereport.publication import read_publication
+from loaders.casereport.schema import Publication
 
 FIXTURES = Path(__file__).parent / "fixtures" / "casereport"
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from loaders.casereport import bundled
-from loaders.casereport.schema import Publication, read_publication
+from loaders.casereport.publication import read_publication
+from loaders.casereport.schema import Publication
 from tests.conftest import shared
 
 

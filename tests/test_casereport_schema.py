@@ -11,7 +11,7 @@ import yaml
 
 from kg.errors import InputError
 from loaders.casereport import bundled, read_all
-from loaders.casereport.schema import read_publication
+from loaders.casereport.publication import read_publication
 
 FIXTURES = Path(__file__).parent / "fixtures" / "casereport"
 VALID = FIXTURES / "valid-minimal.yaml"

@@ -18,7 +18,8 @@ from kg.staging import StagedGraph, file_checksum, replace_staged
 from kg.store import GraphStore, LoadSummary, Provenance
 from loaders.casereport.consistency import check_shared_entities
 from loaders.casereport.mapping import publication_triples
-from loaders.casereport.schema import Publication, read_publication
+from loaders.casereport.publication import read_publication
+from loaders.casereport.schema import Publication
 
 SOURCE_NAME = "casereport"
 LOADER = "loaders.casereport 0.1.0"

@@ -131,7 +131,7 @@ def publication_triples(publication: Publication) -> list[Triple]:
     """All triples of one curated publication (its named graph's content).
 
     :param publication: a validated publication
-        (:func:`~loaders.casereport.schema.read_publication`).
+        (:func:`~loaders.casereport.publication.read_publication`).
     :return: the triples, entities first; duplicates are possible and harmless (staging sorts
         and de-duplicates).
     """

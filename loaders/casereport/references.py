@@ -1,6 +1,6 @@
 """Cross-reference checks of a curated publication: unique ids, no dangling or cyclic references.
 
-Run by :func:`loaders.casereport.schema.read_publication` after every entry has been parsed,
+Run by :func:`loaders.casereport.publication.read_publication` after every entry has been parsed,
 so that an error can name the entry and field holding the bad reference.
 """
 

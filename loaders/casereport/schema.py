@@ -1,11 +1,12 @@
 """The curated case-report format (``pvkg-casereport/1``) and its validation.
 
 One YAML file per publication; the format is documented for curators in
-``docs/casereport-format.md``. :func:`read_publication` parses a file into the frozen dataclasses
+``docs/casereport-format.md``. :func:`parse_publication` parses a file into the frozen dataclasses
 below and checks everything a curator can get wrong: unknown keys, missing required fields, bad
-enum values, identifiers and MeSH IDs of the wrong shape, duplicate identifiers and dangling
-references. Every error is an :class:`~kg.errors.InputError` naming the file, the entry
-(``patients[1].exposures[2]``, counted from 0) and the field.
+enum values, identifiers and MeSH IDs of the wrong shape (duplicate identifiers and dangling
+references: :mod:`loaders.casereport.references`). Every error is an
+:class:`~kg.errors.InputError` naming the file, the entry (``patients[1].exposures[2]``, counted
+from 0) and the field.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from pyoxigraph import NamedNode
 
 from kg import vocab
 from loaders.casereport.reader import Entry, load_yaml
-from loaders.casereport.references import check_references
 
 FORMAT = "pvkg-casereport/1"
 """Value of the ``format`` key of every curated file."""
@@ -379,11 +379,12 @@ _LAB = (
 _POPULATION = ("id", "statement", "population", "percent", "drugs", "conditions", "note", "quote")
 
 
-def read_publication(path: Path) -> Publication:
-    """Read and validate one curated file.
+def parse_publication(path: Path) -> Publication:
+    """Read one curated file and validate each entry on its own (its cross-references are
+    checked by :func:`loaders.casereport.publication.read_publication`).
 
     :param path: a ``.yaml`` file in the ``pvkg-casereport/1`` format.
-    :return: the validated publication.
+    :return: the publication, its references not yet checked.
     :raises InputError: naming file, entry and field for the first problem found.
     """
     top = Entry(load_yaml(path), path, "", _TOP)
@@ -420,7 +421,6 @@ def read_publication(path: Path) -> Publication:
         patients=patients,
         population_findings=findings,
     )
-    check_references(publication)
     return publication
 
 
