@@ -333,6 +333,25 @@ def test_malformed_sssom_changes_nothing(
     assert values(reopened, "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }") == before
 
 
+def test_a_header_only_sssom_empties_the_links_only_when_asked(
+    after_link: EmbeddedStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = io.StringIO()
+    export(after_link, out)
+    lines = out.getvalue().splitlines(keepends=True)
+    header = next(n for n, line in enumerate(lines) if line.startswith("subject_id\t"))
+    empty = tmp_path / "empty.sssom.tsv"
+    empty.write_text("".join(lines[: header + 1]))
+    assert export(after_link, io.StringIO()) > 0
+    location = after_link.location
+    after_link.close()
+    assert main(["--store", location, "mappings", "import", str(empty)]) == 1
+    assert "--allow-empty" in capsys.readouterr().err
+    assert main(["--store", location, "mappings", "import", str(empty), "--allow-empty"]) == 0
+    assert "0 mappings imported" in capsys.readouterr().out
+    assert export(EmbeddedStore(Path(location)), io.StringIO()) == 0
+
+
 def test_cli_link_and_export(
     linked: EmbeddedStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -33,6 +33,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "and rebuild the hierarchy closure and drug-class membership.",
     )
     back.add_argument("file", type=Path, help="SSSOM TSV file")
+    back.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="accept a file with no mapping row, removing every link (refused by default: a "
+        "header-only file is usually a cut or mistaken one)",
+    )
     back.set_defaults(handler=run_import)
 
 
@@ -53,7 +59,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """Validate an SSSOM file, then replace the links graph with its mappings."""
-    links = read_sssom(args.file)
+    links = read_sssom(args.file, allow_empty=args.allow_empty)
     store = open_store(args)
     try:
         with showing("writing the MeSH links"):

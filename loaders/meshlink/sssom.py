@@ -184,11 +184,13 @@ def _prefix_map(meta: dict[str, Any], where: str) -> dict[str, str]:
     return dict(curie_map)
 
 
-def parse_sssom(text: str, where: str) -> list[Link]:
+def parse_sssom(text: str, where: str, *, allow_empty: bool = False) -> list[Link]:
     """Parse an SSSOM TSV document into links, validating every row.
 
     :param text: the file's content.
     :param where: its name, for error messages.
+    :param allow_empty: accept a table with no mapping row (it removes every link; refused by
+        default: a header-only file is more often a cut or mistaken one).
     :raises InputError: naming line and column, for a malformed metadata block, a missing
         column, an unknown prefix, a subject outside pvkg, an object outside MeSH, a predicate
         other than ``skos:exactMatch``/``closeMatch``/``broadMatch``, a justification other than
@@ -202,8 +204,12 @@ def parse_sssom(text: str, where: str) -> list[Link]:
     if not body:
         raise InputError("no header row", path=where)
     rows = _rows(body, where)
-    if not rows:
-        raise InputError("no mapping rows (header only)", path=where, line=body[0][0])
+    if not rows and not allow_empty:
+        raise InputError(
+            "no mapping rows (header only); pass --allow-empty to remove every link",
+            path=where,
+            line=body[0][0],
+        )
     return [_row_link(row, convert, where, line) for line, row in rows]
 
 
@@ -306,8 +312,8 @@ def _row_link(row: dict[str, str], convert: curies.Converter, where: str, line: 
         raise InputError(f"not a valid IRI: {error}", path=where, line=line) from None
 
 
-def read_sssom(path: Path) -> list[Link]:
-    """Read and validate an SSSOM TSV file.
+def read_sssom(path: Path, *, allow_empty: bool = False) -> list[Link]:
+    """Read and validate an SSSOM TSV file (``allow_empty``: see :func:`parse_sssom`).
 
     :raises InputError: if it is missing or malformed (see :func:`parse_sssom`).
     """
@@ -320,4 +326,4 @@ def read_sssom(path: Path) -> list[Link]:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise InputError(f"not UTF-8 text: {error.reason}", path=str(path), line=line) from None
-    return parse_sssom(text, str(path))
+    return parse_sssom(text, str(path), allow_empty=allow_empty)
