@@ -13,6 +13,7 @@ is a bug, logged here with its traceback and reported as one line.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import logging
@@ -347,9 +348,13 @@ def child_main(
     try:
         runner = _Runner(location, read_only, catalogue_dir, timeout)
     except PvkgError as error:
-        conn.send(("error", type(error).__name__, str(error)))
+        with contextlib.suppress(OSError):
+            conn.send(("error", type(error).__name__, str(error)))
         return
-    conn.send(("ready",))
+    try:
+        conn.send(("ready",))
+    except OSError:  # the worker went away while this process started: a shutdown
+        return
     while True:
         try:
             job = conn.recv()
