@@ -46,7 +46,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
     parser.add_argument("--workers", type=int, default=2, help="web worker processes (default: 2)")
     parser.add_argument(
-        "--threads", type=int, default=8, help="threads per web worker (default: 8)"
+        "--threads",
+        type=int,
+        default=256,
+        help="threads per web worker; a thread waits on a client or a query process, so many "
+        "are cheap, and clients that stall mid-request hold one each (default: 256)",
     )
     parser.add_argument(
         "--query-processes", type=int, default=2, help="query processes per web worker (default: 2)"
