@@ -1,7 +1,8 @@
 """Benchmark (issue 14): kill loads at many moments; readers must see each graph old or new.
 
 A base store is built once (``pvkg build``, a FAERS quarter, a MeSH sample). For each kind of
-load (a second FAERS quarter, a full MeSH replacing the sample, ``pvkg link``), the load is run
+load (a second FAERS quarter, a full MeSH replacing the sample, ``pvkg link``, any RDF file
+into a graph of its own), the load is run
 once to the end on a copy of the base (the *new* state, and its duration), then ``--moments``
 times on fresh copies, each killed with SIGKILL at a moment spread evenly over that duration
 (staging, swaps, statistics). After each kill:
@@ -43,6 +44,13 @@ KINDS = {
     "faers": ["load", "faers", str(SHARED / "faers" / "faers_ascii_2020q3_slice")],
     "mesh": ["load", "mesh", str(SHARED / "mesh" / "mesh2024_derived.nt.gz")],
     "link": ["link"],
+    "rdf": [
+        "load",
+        "rdf",
+        str(SHARED / "mesh" / "meshrdf_samples.nt"),
+        "--graph",
+        "https://w3id.org/pvkg/graph/extra",
+    ],
 }
 
 META = "https://w3id.org/pvkg/graph/meta"
