@@ -6,7 +6,6 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from kg.embedded import EmbeddedStore
 from kg.errors import StoreError
 from kg.location import open_store as _open_store
 from kg.location import resolve_location
@@ -48,6 +47,8 @@ def open_store(args: argparse.Namespace, read_only: bool = False) -> GraphStore:
     :raises kg.errors.StoreError: if it cannot be opened.
     """
     store = _open_store(store_location(args), read_only=read_only)
+    from kg.embedded import EmbeddedStore  # already loaded when the store is local
+
     if isinstance(store, EmbeddedStore) and not read_only:
         # Loaders stage in the temporary directory; for a local store, that is the store's
         # own staging/ (same disk as the store, emptied at the next read-write open).

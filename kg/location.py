@@ -2,7 +2,9 @@
 the URL of an existing SPARQL 1.1 server (:mod:`kg.remote`).
 
 The backends implement :class:`kg.store.GraphStore`; this module is the one place that knows
-both, so :mod:`kg.store` (the interface) imports neither.
+both, so :mod:`kg.store` (the interface) imports neither. Each backend is imported when a store
+of its kind is opened: importing this module (every ``pvkg`` command does) loads neither
+pyoxigraph's RocksDB nor an HTTP client.
 """
 
 from __future__ import annotations
@@ -10,8 +12,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kg.embedded import EmbeddedStore
-from kg.remote import RemoteStore
 from kg.store import GraphStore
 
 ENV_STORE = "PVKG_STORE"
@@ -40,5 +40,9 @@ def open_store(location: str | None = None, *, read_only: bool = False) -> Graph
     """
     where = resolve_location(location)
     if where.startswith(("http://", "https://")):
+        from kg.remote import RemoteStore
+
         return RemoteStore.from_url(where, read_only=read_only)
+    from kg.embedded import EmbeddedStore
+
     return EmbeddedStore(Path(where), read_only=read_only)
