@@ -14,8 +14,6 @@ import socket
 
 from gunicorn import util
 
-TYPE_BASE = "https://w3id.org/pvkg/problems/"
-
 _KINDS = {
     403: "forbidden",
     414: "uri-too-long",
@@ -34,17 +32,17 @@ REQUEST_LINE_LIMIT = 8190
 """The longest request line gunicorn accepts (its maximum): GET URLs up to about 8 KB."""
 
 
-def problem_bytes(status: int, reason: str, message: str) -> bytes:
+def problem_bytes(status: int, reason: str, message: str, type_base: str) -> bytes:
     """The whole HTTP response gunicorn sends for a request it refused.
 
-    >>> problem_bytes(414, "URI Too Long", "8200").split(b"\\r\\n")[:3]
+    >>> problem_bytes(414, "URI Too Long", "8200", "https://x/").split(b"\\r\\n")[:3]
     [b'HTTP/1.1 414 URI Too Long', b'Connection: close', b'Content-Type: application/problem+json']
     """
     kind = _KINDS.get(status, "bad-request")
     detail = (message or reason) + _HINTS.get(status, "")
     body = json.dumps(
         {
-            "type": TYPE_BASE + kind,
+            "type": type_base + kind,
             "title": kind.replace("-", " "),
             "status": status,
             "detail": detail,
@@ -58,11 +56,13 @@ def problem_bytes(status: int, reason: str, message: str) -> bytes:
     return head.encode("latin-1") + body
 
 
-def write_problem(sock: socket.socket, status_int: int, reason: str, mesg: str) -> None:
-    """Drop-in for ``gunicorn.util.write_error``: the same status, as problem+json."""
-    util.write_nonblock(sock, problem_bytes(status_int, reason, mesg))
-
-
 def install() -> None:
-    """Make gunicorn's workers answer their own errors as problem+json (call before they fork)."""
+    """Make gunicorn's workers answer their own errors as problem+json (call before they fork),
+    with the problem types of the application (:data:`server.problems.TYPE_BASE`)."""
+    from server.problems import TYPE_BASE  # the server's, loaded with it: not at pvkg's start
+
+    def write_problem(sock: socket.socket, status_int: int, reason: str, mesg: str) -> None:
+        """Drop-in for ``gunicorn.util.write_error``: the same status, as problem+json."""
+        util.write_nonblock(sock, problem_bytes(status_int, reason, mesg, TYPE_BASE))
+
     util.write_error = write_problem
