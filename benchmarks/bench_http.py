@@ -44,7 +44,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -61,6 +60,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from proctree import stat_fields, tree  # noqa: E402
+from serving import free_port  # noqa: E402
 
 from kg.allocator import environment  # noqa: E402
 from kg.binding import bind_values  # noqa: E402
@@ -107,12 +107,6 @@ class Figure:
     cpu_ms: float = float("nan")
     """CPU time of the server's processes (all of them) per request: steadier than req/s on a
     shared machine, and what a saturated server's throughput follows."""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def pvkg(*args: str, env: dict[str, str] | None = None) -> None:

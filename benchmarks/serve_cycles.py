@@ -12,41 +12,18 @@ none of its processes (master, workers, forkservers, query processes) is left.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 from urllib.request import urlopen
 
+from proctree import tree
+from serving import free_port, wait_ready
+
 REPO = Path(__file__).resolve().parent.parent
 SIGNS = ("terminate called", "SIGABRT", "SIGSEGV", "Traceback", "core dumped")
-
-
-def free_port() -> int:
-    """A TCP port free on loopback now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def tree(pid: int) -> list[int]:
-    """``pid``'s descendants, from ``/proc``."""
-    parents: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            with contextlib.suppress(OSError):
-                stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-                parents.setdefault(int(stat[1]), []).append(int(entry))
-    found, todo = [], [pid]
-    while todo:
-        for child in parents.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
 
 
 def cycle(store: str, stop: signal.Signals) -> dict[str, object]:
@@ -57,14 +34,10 @@ def cycle(store: str, stop: signal.Signals) -> dict[str, object]:
         argv, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), urlopen(base + "/health", timeout=5):
-            break
-        time.sleep(0.2)
+    wait_ready(base)
     with urlopen(base + "/sparql?query=ASK%7B%7D", timeout=10) as answer:
         answered = answer.status == 200
-    family = tree(server.pid)
+    family = tree(server.pid)  # the master, its workers, forkservers and query processes
     server.send_signal(stop)
     try:
         output, _ = server.communicate(timeout=30)

@@ -24,18 +24,13 @@ import time
 from pathlib import Path
 from urllib.request import urlopen
 
+from serving import free_port, wait_ready
+
 REPO = Path(__file__).resolve().parent.parent
 STALL = (
     b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
     b"Content-Length: 100\r\n\r\nSEL"
 )
-
-
-def free_port() -> int:
-    """A TCP port free on loopback now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def keep_stalled(port: int, count: int, stop: threading.Event) -> None:
@@ -80,10 +75,7 @@ def main() -> int:
     server = subprocess.Popen([*argv, *args.serve_options], cwd=REPO, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            with contextlib.suppress(OSError), urlopen(base + "/health", timeout=5):
-                break
-            time.sleep(0.2)
+        wait_ready(base)
         stop = threading.Event()
         stalling = threading.Thread(target=keep_stalled, args=(port, args.stalled, stop))
         stalling.start()
