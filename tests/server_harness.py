@@ -110,7 +110,7 @@ def serve(location: str, *args: str, env: dict[str, str] | None = None) -> Itera
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(process, base)
+        wait_ready(process, base)
         yield base
     finally:
         process.terminate()
@@ -121,7 +121,7 @@ def serve(location: str, *args: str, env: dict[str, str] | None = None) -> Itera
             process.wait()
 
 
-def _wait_ready(process: subprocess.Popen[str], base: str) -> None:
+def wait_ready(process: subprocess.Popen[str], base: str) -> None:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from server_harness import REPO, _wait_ready, free_port, serve
+from server_harness import REPO, free_port, serve, wait_ready
 
 pytest_plugins = ("server_harness",)
 pytestmark = pytest.mark.integration
@@ -126,7 +126,7 @@ def test_shutdown_is_clean(test_store: str) -> None:
         command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     try:
-        _wait_ready(process, f"http://127.0.0.1:{port}")
+        wait_ready(process, f"http://127.0.0.1:{port}")
         answer = requests.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK {}"})
         assert answer.status_code == 200
     finally:
@@ -138,19 +138,20 @@ def test_shutdown_is_clean(test_store: str) -> None:
     assert "Shutting down: Master" in output
 
 
-def _children(pid: int) -> list[int]:
-    found = []
+def _parents() -> dict[int, int]:
+    """Every live process's parent, read once from ``/proc``."""
+    found = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             with contextlib.suppress(OSError):
                 stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-                if int(stat[1]) == pid:
-                    found.append(int(entry))
+                found[int(entry)] = int(stat[1])
     return found
 
 
-def _descendants(pid: int) -> list[int]:
-    return [d for child in _children(pid) for d in (child, *_descendants(child))]
+def _descendants(pid: int, parents: dict[int, int]) -> list[int]:
+    children = [child for child, parent in parents.items() if parent == pid]
+    return [d for child in children for d in (child, *_descendants(child, parents))]
 
 
 def _serving(port: int) -> list[int]:
@@ -178,9 +179,10 @@ def test_a_killed_worker_takes_its_busy_query_process_with_it(test_store: str) -
         threading.Thread(target=_ask_ignoring_errors, args=(base, slow), daemon=True).start()
         time.sleep(2)  # the query is running
         serving = _serving(int(base.rsplit(":", 1)[1]))
-        workers = [p for p in serving if any(p in _children(m) for m in serving)]
+        parents = _parents()
+        workers = [p for p in serving if parents.get(p) in serving]
         assert len(workers) == 1
-        below = _descendants(workers[0])
+        below = _descendants(workers[0], parents)
         assert below, "the worker has query processes"
         os.kill(workers[0], signal.SIGKILL)
         deadline = time.monotonic() + 15
