@@ -9,6 +9,17 @@ skipped when looking for that brace.
 >>> from pyoxigraph import Literal
 >>> bind_values("SELECT ?x WHERE { ?x ?p ?o }", {"o": Literal('a"b')})
 'SELECT ?x WHERE { VALUES ?o { "a\\\\"b" } ?x ?p ?o }'
+
+A sub-select is evaluated bottom-up: it does not see that block, so an engine runs it for
+every value a parameter could take (or, for a parameter used in a FILTER, finds it unbound).
+A saved query binds its parameters inside a sub-select too by marking the start of the
+sub-select's WHERE clause with the comment ``#@bind``: the same ``VALUES`` block replaces
+the comment (as pyoxigraph's ``substitutions``, SEP-0007, bind a variable throughout). Without
+bindings the comment stays a comment and the text a valid query.
+
+>>> bind_values("SELECT * WHERE { { SELECT ?o WHERE { #@bind\\n ?x ?p ?o } } }",
+...             {"o": Literal("a")})
+'SELECT * WHERE { VALUES ?o { "a" } { SELECT ?o WHERE { VALUES ?o { "a" }\\n ?x ?p ?o } } }'
 """
 
 from __future__ import annotations
@@ -108,9 +119,30 @@ def values_block(bindings: Mapping[str, Term]) -> str:
     return f"VALUES ({head}) {{ ({row}) }}"
 
 
+_MARK = "#@bind"
+"""The comment a sub-select's WHERE clause carries to be bound too (module docstring)."""
+
+
+def marks(text: str) -> list[tuple[int, int]]:
+    """Spans of the ``#@bind`` comments of ``text`` (not inside strings or IRIs)."""
+    return [
+        (m.start(), m.end())
+        for m in _SKIP.finditer(text)
+        if m.group().startswith(_MARK) and not m.group()[len(_MARK) :].strip()
+    ]
+
+
 def bind_values(text: str, bindings: Mapping[str, Term]) -> str:
-    """Return ``text`` with ``bindings`` injected as a ``VALUES`` block into its WHERE clause."""
+    """Return ``text`` with ``bindings`` injected as a ``VALUES`` block into its WHERE clause
+    and in place of each ``#@bind`` comment."""
     if not bindings:
         return text
+    block = values_block(bindings)
     at = where_brace(text)
-    return f"{text[:at]} {values_block(bindings)}{text[at:]}"
+    pieces, pos = [text[:at], f" {block}"], at
+    for begin, end in marks(text):
+        if begin >= at:
+            pieces += [text[pos:begin], block]
+            pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces)
