@@ -12,6 +12,9 @@ commit, ``git archive <commit> queries | tar -x -C /tmp/old``), and ``--check`` 
 answer with the current catalogue's, as sorted rows.
 
     python benchmarks/headline_query.py --store /var/tmp/h1/store --top 5
+    python benchmarks/headline_query.py --store S --condition mevite --runs 1 \\
+        --catalogue /tmp/oldq --check     # a given condition (the frequency query takes minutes
+                                          # on eight quarters)
 """
 
 from __future__ import annotations
@@ -49,10 +52,13 @@ def column(store: object, sparql: str) -> list[str]:
     return [row[0].value for row in store.query(sparql)]  # type: ignore[attr-defined]
 
 
-def cases(store: object, top: int) -> list[tuple[str, dict[str, str]]]:
-    """(query, parameters) to time: the headline query per condition, new-signals per quarter."""
+def cases(
+    store: object, top: int, conditions: list[str] | None = None
+) -> list[tuple[str, dict[str, str]]]:
+    """(query, parameters) to time: the headline query per condition (``conditions``, else the
+    ``top`` most frequent), new-signals per quarter."""
     found: list[tuple[str, dict[str, str]]] = []
-    for condition in column(store, _FREQUENT % top):
+    for condition in conditions or column(store, _FREQUENT % top):
         found += [(HEADLINE, {"condition": condition, **extra}) for extra in VARIANTS]
     for quarter in column(store, _QUARTERS):
         found.append(("new-signals", {"quarter": quarter.rsplit("/", 1)[-1]}))
@@ -79,13 +85,18 @@ def main() -> int:
     parser.add_argument("--slow", type=float, default=10.0, help="time slower queries once")
     parser.add_argument("--catalogue", type=Path, help="directory of .rq files to time instead")
     parser.add_argument("--check", action="store_true", help="compare with the current queries")
+    parser.add_argument(
+        "--condition",
+        action="append",
+        help="time this condition (IRI, CURIE or label) instead of the most frequent; repeatable",
+    )
     args = parser.parse_args()
 
     store = EmbeddedStore(args.store, read_only=True)
     timed = Catalogue(args.catalogue) if args.catalogue else Catalogue()
     current = Catalogue()
     print(f"{'query':28} {'parameters':58} {'median ms':>10} {'rows':>6}")
-    for name, given in cases(store, args.top):
+    for name, given in cases(store, args.top, args.condition):
         rows, first = answer(store, timed.get(name), given)
         times = [first]
         if first < args.slow:
