@@ -13,8 +13,8 @@ answer with the current catalogue's, as sorted rows.
 
     python benchmarks/headline_query.py --store /var/tmp/h1/store --top 5
     python benchmarks/headline_query.py --store S --condition mevite --runs 1 \\
-        --catalogue /tmp/oldq --check     # a given condition (the frequency query takes minutes
-                                          # on eight quarters)
+        --catalogue /tmp/old/queries --check   # given conditions: the frequency query
+                                               # takes minutes on eight quarters
 """
 
 from __future__ import annotations

@@ -28,7 +28,12 @@ def main() -> None:
     parser.add_argument("mode", choices=("loop", "update"))
     parser.add_argument("--chunk", type=int, default=10_000)
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(dir="/var/tmp")
+    with tempfile.TemporaryDirectory(dir="/var/tmp") as folder:
+        run(args, folder)
+
+
+def run(args: argparse.Namespace, folder: str) -> None:
+    """Fill a store in ``folder``, remove the chosen quads and print the rate."""
     store = Store(folder)
     graph = NamedNode("http://example.org/g")
     data = f"{folder}/in.nt"

@@ -123,13 +123,20 @@ _MARK = "#@bind"
 """The comment a sub-select's WHERE clause carries to be bound too (module docstring)."""
 
 
-def marks(text: str) -> list[tuple[int, int]]:
-    """Spans of the ``#@bind`` comments of ``text`` (not inside strings or IRIs)."""
-    return [
+@functools.lru_cache(maxsize=512)
+def marks(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of the ``#@bind`` comments of ``text`` (not inside strings or IRIs).
+
+    Runs on every bound query: a text without the mark is not scanned, and saved queries
+    (which repeat) are scanned once.
+    """
+    if _MARK not in text:
+        return ()
+    return tuple(
         (m.start(), m.end())
         for m in _SKIP.finditer(text)
         if m.group().startswith(_MARK) and not m.group()[len(_MARK) :].strip()
-    ]
+    )
 
 
 def bind_values(text: str, bindings: Mapping[str, Term]) -> str:
