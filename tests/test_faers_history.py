@@ -9,6 +9,7 @@ by a plain Python deduplication written for the test, not by the loader's SQL.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,7 +110,11 @@ def derived_graphs(store: EmbeddedStore) -> dict[str, set[str]]:
 
 
 def value(store: EmbeddedStore, sparql: str) -> list[str]:
-    result = store.query(f"PREFIX pv: <https://w3id.org/pvkg/ontology#> {sparql}")
+    result = store.query(
+        "PREFIX pv: <https://w3id.org/pvkg/ontology#> "
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        f"PREFIX skos: <http://www.w3.org/2004/02/skos/core#> {sparql}"
+    )
     assert isinstance(result, QuerySolutions)
     return sorted(str(row[0].value) for row in result if row[0] is not None)
 
@@ -213,6 +218,47 @@ def test_unloading_a_quarter_equals_never_loading_it(
     fresh.close()
 
 
+def test_each_drug_and_condition_is_described_once_whatever_the_quarters(tmp_path: Path) -> None:
+    first = quarter(tmp_path / "in", "20Q1", [("1", "1", "1", ["INFLIXIMAB"], ["Rash"])])
+    second = quarter(
+        tmp_path / "in", "20Q2", [("2", "2", "1", ["INFLIXIMAB-DYYB"], ["RASH", "Pruritus"])]
+    )
+    store = store_at(tmp_path / "entities")
+    faers.load_quarters(store, second)  # the later quarter first: labels must not depend on it
+    faers.load_quarters(store, first)
+    drug, rash = f"<{ID}drug/infliximab>", f"<{ID}condition/rash>"
+    # one type and one label, in the entity graph only (not once per quarter graph)
+    for node, kind in ((drug, "Drug"), (rash, "Condition")):
+        graphs = value(store, f"SELECT ?g WHERE {{ GRAPH ?g {{ {node} a pv:{kind} }} }}")
+        assert graphs == [faers.ENTITY_GRAPH.value]
+        assert len(value(store, f"SELECT ?l WHERE {{ {node} rdfs:label ?l }}")) == 1
+    # the earliest quarter's spelling is the label; a case variant is no other name
+    assert value(store, f"SELECT ?l WHERE {{ {rash} rdfs:label ?l }}") == ["Rash"]
+    assert value(store, f"SELECT ?l WHERE {{ {rash} skos:altLabel ?l }}") == []
+    assert value(store, f"SELECT ?l WHERE {{ {drug} skos:altLabel ?l }}") == ["infliximab-dyyb"]
+    # a condition no loaded quarter names any more is gone
+    faers.unload(store, "2020q2")
+    pruritus = f"<{ID}condition/pruritus>"
+    assert value(store, f"SELECT ?p WHERE {{ {pruritus} ?p ?o }}") == []
+    assert value(store, f"SELECT ?l WHERE {{ {drug} skos:altLabel ?l }}") == []
+    store.close()
+
+
+def test_a_lost_case_base_keeps_the_entity_names_read_back_from_the_store(
+    series: dict[str, Path], loaded_in_order: EmbeddedStore, tmp_path: Path
+) -> None:
+    store = store_at(tmp_path / "lost")
+    faers.load_quarters(store, series["2020q1"])
+    faers.load_quarters(store, series["2020q2"])
+    for folder in (tmp_path / "lost" / "casebase").iterdir():  # as if the case base were lost
+        if folder.name[0].isdigit():
+            shutil.rmtree(folder)
+    faers.load_quarters(store, series["2020q3"])
+    graph = faers.ENTITY_GRAPH
+    assert graph_lines(store, graph) == graph_lines(loaded_in_order, graph)
+    store.close()
+
+
 def test_unloading_an_unknown_quarter_is_a_clear_error(loaded_in_order: EmbeddedStore) -> None:
     before = derived_graphs(loaded_in_order)
     with pytest.raises(ValueError, match=r"no FAERS quarter '2019q4' is loaded.*2020q1"):
@@ -220,24 +266,37 @@ def test_unloading_an_unknown_quarter_is_a_clear_error(loaded_in_order: Embedded
     assert derived_graphs(loaded_in_order) == before
 
 
-def test_a_load_that_dies_before_its_statistics_is_repaired_by_the_next(
-    series: dict[str, Path], loaded_in_order: EmbeddedStore, tmp_path: Path
+@pytest.mark.parametrize(
+    "dies_at",
+    [
+        faers.STATISTICS_GRAPH,  # the first swap: nothing changed yet
+        faers.dedup_graph("2020q1"),  # statistics swapped, other derived graphs half
+        faers.quarter_graph("2020q2"),  # every derived graph swapped, not the quarter
+    ],
+    ids=["statistics", "a derived graph", "its quarter"],
+)
+def test_a_load_killed_between_its_swaps_is_repaired_by_the_next(
+    series: dict[str, Path], dies_at: NamedNode, tmp_path: Path
 ) -> None:
-    expected = derived_graphs(loaded_in_order)
+    never = store_at(tmp_path / "never")  # what the store must hold: 2020q2 never landed
+    for key in ("2020q1", "2020q3"):
+        faers.load_quarters(never, series[key])
+    expected = derived_graphs(never)
+    never.close()
     store = store_at(tmp_path / "crashed")
     faers.load_quarters(store, series["2020q1"])
     replace = store.replace_graph
 
-    def dies_at_statistics(graph: NamedNode, path: Path, prov: Provenance, **kw: bool) -> int:
-        if graph == faers.STATISTICS_GRAPH:
-            raise KeyboardInterrupt  # as a kill between the quarter swap and the statistics
+    def dies(graph: NamedNode, path: Path, prov: Provenance, **kw: bool) -> int:
+        if graph == dies_at:
+            raise KeyboardInterrupt  # as a kill before this swap began
         return replace(graph, path, prov, **kw)
 
-    store.replace_graph = dies_at_statistics  # type: ignore[method-assign]
+    store.replace_graph = dies  # type: ignore[method-assign]
     with pytest.raises(KeyboardInterrupt):
         faers.load_quarters(store, series["2020q2"])
     store.replace_graph = replace  # type: ignore[method-assign]
-    # the case base still has every directory the store names (none was collected)
+    # the case base still has every directory the store may name (none was collected)
     casebase = tmp_path / "crashed" / "casebase"
     names = {p.name for p in casebase.iterdir() if not p.name.startswith((".", "h", "s"))}
     assert {n.split("-")[0] for n in names} == {"2020q1", "2020q2"}
@@ -270,7 +329,8 @@ def test_shared_quarters_one_at_a_time_equal_all_together(tmp_path: Path) -> Non
     for folder in reversed(folders):
         faers.load_quarters(apart, folder)
     faers.load_quarters(apart, data / "deleted")
-    for graph in (faers.STATISTICS_GRAPH, *(faers.dedup_graph(k) for k in ("2017q2", "2020q3"))):
+    derived = (faers.STATISTICS_GRAPH, faers.ENTITY_GRAPH)
+    for graph in (*derived, *(faers.dedup_graph(k) for k in ("2017q2", "2020q3"))):
         assert graph_lines(apart, graph) == graph_lines(together, graph), graph
     together.close()
     apart.close()

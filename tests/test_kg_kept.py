@@ -139,3 +139,18 @@ def test_a_crash_after_the_removals_is_finished_by_the_next_open(
     assert content(reopened) == expected(second)
     assert not list((tmp_path / "store" / "journal").iterdir())
     reopened.close()
+
+
+def test_the_difference_lists_each_side_once_in_one_pass(tmp_path: Path) -> None:
+    from kg.kept import difference
+
+    old = staged(tmp_path, [*triples(5), '<https://x/a> <https://x/p> "same" .\n'])
+    new = staged(
+        tmp_path, [*triples(3, 3), *triples(2, value="w"), '<https://x/a> <https://x/p> "same" .\n']
+    )
+    removed, added = tmp_path / "removed.nt", tmp_path / "added.nt"
+    difference(old.path, new.path, removed, added)
+    assert removed.read_text().splitlines(keepends=True) == sorted(triples(3))
+    assert added.read_text().splitlines(keepends=True) == sorted(
+        [*triples(2, value="w"), triples(6)[5]]
+    )

@@ -2,14 +2,17 @@
 
 ``pvkg load faers DIR`` loads one quarter (a directory or FDA's zip), or every quarter in a
 directory of them, each into its own named graph ``pvgraph:faers/<yyyy>q<n>``, then recomputes
-``pvgraph:faers-statistics`` (deduplication flags and disproportionality statistics) over all
-loaded quarters. See ``docs/decisions/`` (FAERS statistics ADR) and :mod:`loaders.faers.loader`.
+the graphs derived from all loaded quarters: ``pvgraph:faers-entities`` (each drug and condition
+described once), ``pvgraph:faers-statistics`` (disproportionality statistics), and per quarter
+``pvgraph:faers-dedup/<q>`` and ``pvgraph:faers-history/<q>``. See ``docs/decisions/`` (ADRs
+0008, 0010) and :mod:`loaders.faers.loader`.
 """
 
 from __future__ import annotations
 
 import argparse
 
+from loaders.faers.entities import ENTITY_GRAPH
 from loaders.faers.history import history_graph
 from loaders.faers.loader import STATISTICS_GRAPH, load, load_quarters, quarter_graph, unload
 from loaders.faers.statuses import dedup_graph
@@ -17,6 +20,7 @@ from loaders.faers.statuses import dedup_graph
 SOURCE_NAME = "faers"
 
 __all__ = [
+    "ENTITY_GRAPH",
     "SOURCE_NAME",
     "STATISTICS_GRAPH",
     "add_arguments",

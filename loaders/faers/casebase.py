@@ -2,7 +2,9 @@
 
 A :class:`CaseBase` holds, per report (``primaryid``): its case, version and FDA date; the
 drug ingredients it exposes in the counted roles; its reaction terms; its (drug, indication)
-pairs; and the caseids listed as deleted. It is filled while a quarter is mapped, or read back
+pairs; and the caseids listed as deleted. It also holds the names of the drugs and conditions the
+quarter mentions, from which the one description of every FAERS entity is derived
+(:mod:`loaders.faers.entities`). It is filled while a quarter is mapped, or read back
 from the store for quarters loaded earlier (:func:`read_casebase`), so that statistics are
 always computed over every loaded quarter.
 """
@@ -15,13 +17,16 @@ from dataclasses import dataclass, field
 from pyoxigraph import NamedNode, QuerySolutions
 
 from kg import vocab
-from kg.namespaces import PREFIXES
+from kg.iris import graph_iri
+from kg.namespaces import PREFIXES, RDFS, SKOS
 from kg.store import GraphStore
 from loaders.faers import terms
 
 DRUG_PREFIX = PREFIXES["pvid"] + "drug/"
 CONDITION_PREFIX = PREFIXES["pvid"] + "condition/"
 REPORT_PREFIX = PREFIXES["pvid"] + "faers/report/"
+ENTITY_GRAPH = graph_iri("faers-entities")
+"""The one description (type, label, other names) of every drug and condition FAERS mentions."""
 
 
 @dataclass
@@ -38,6 +43,8 @@ class CaseBase:
     """primaryid → (drug key, indication term key) pairs, any role."""
     deleted: set[str] = field(default_factory=set)
     """caseids FDA listed as deleted."""
+    names: set[tuple[str, str, str, bool]] = field(default_factory=set)
+    """(kind ``drug`` or ``condition``, key, name, whether it is the quarter's label)."""
 
     def merge(self, other: CaseBase) -> None:
         """Add ``other``'s facts (a report in both keeps ``other``'s record).
@@ -48,6 +55,7 @@ class CaseBase:
             self.reports, self.exposures = other.reports, other.exposures
             self.events, self.indications = other.events, other.indications
             self.deleted |= other.deleted
+            self.names |= other.names
             return
         self.reports.update(other.reports)
         for mine, theirs in (
@@ -59,6 +67,7 @@ class CaseBase:
         for key, pairs in other.indications.items():
             self.indications.setdefault(key, set()).update(pairs)
         self.deleted |= other.deleted
+        self.names |= other.names
 
 
 _REPORTS = f"""
@@ -77,6 +86,13 @@ SELECT ?r ?drug ?c WHERE {{
   ?r {vocab.hasExposure} ?x . ?x {vocab.drug} ?drug ; {vocab.indication} ?c .
 }}"""
 _DELETED = f"SELECT ?case WHERE {{ ?q {terms.deletedCase} ?case . }}"
+_NAMES = f"""
+SELECT DISTINCT ?kind ?x ?name ?preferred WHERE {{
+  {{ ?use {vocab.drug} ?x BIND("drug" AS ?kind) }}
+  UNION {{ ?use {vocab.condition}|{vocab.indication} ?x BIND("condition" AS ?kind) }}
+  {{ ?x {RDFS["label"]} ?name BIND(true AS ?preferred) }}
+  UNION {{ ?x {SKOS["altLabel"]} ?name BIND(false AS ?preferred) }}
+}}"""
 
 
 def _rows(store: GraphStore, sparql: str, graphs: list[NamedNode]) -> QuerySolutions:
@@ -125,4 +141,11 @@ def read_casebase(
         base.indications.setdefault(_pid(row["r"]), set()).add(pair)
     for row in _rows(store, _DELETED, chosen):
         base.deleted.add(row["case"].value)
+    # a quarter's entities are described in the entity graph (older stores: in the quarter)
+    for row in _rows(store, _NAMES, [*chosen, ENTITY_GRAPH]):
+        prefix = DRUG_PREFIX if row["kind"].value == "drug" else CONDITION_PREFIX
+        key = row["x"].value.removeprefix(prefix)
+        base.names.add(
+            (row["kind"].value, key, row["name"].value, row["preferred"].value == "true")
+        )
     return base

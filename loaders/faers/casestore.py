@@ -8,6 +8,7 @@ the quarter, the checksum of its staged graph and the counted roles
     exposures.parquet    quarter, pid, drug              (drugs in a counted role)
     events.parquet       quarter, pid, term              (reaction terms)
     indications.parquet  quarter, pid, drug, term        (drug, any role, given for term)
+    names.parquet        quarter, kind, key, name, preferred  (drug and condition names)
     deleted.parquet      quarter, caseid                 (FDA's deleted-case list)
 
 Directories are written under a temporary name and renamed into place, so one is either whole
@@ -47,6 +48,13 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("pid", "VARCHAR"),
         ("drug", "VARCHAR"),
         ("term", "VARCHAR"),
+    ),
+    "names": (
+        ("quarter", "VARCHAR"),
+        ("kind", "VARCHAR"),
+        ("key", "VARCHAR"),
+        ("name", "VARCHAR"),
+        ("preferred", "BOOLEAN"),
     ),
     "deleted": (("quarter", "VARCHAR"), ("caseid", "VARCHAR")),
 }
@@ -94,8 +102,17 @@ def _tsv_rows(key: str, base: CaseBase) -> dict[str, Iterator[str]]:
             for pid, pairs in base.indications.items()
             for drug, term in pairs
         ),
+        "names": (
+            f"{key}\t{kind}\t{item}\t{_one_line(name)}\t{str(preferred).lower()}\n"
+            for kind, item, name, preferred in sorted(base.names)
+        ),
         "deleted": (f"{key}\t{case}\n" for case in sorted(base.deleted)),
     }
+
+
+def _one_line(text: str) -> str:
+    """``text`` with tabs and line breaks as spaces (the TSV has no quoting)."""
+    return " ".join(text.split()) if any(c in text for c in "\t\n\r") else text
 
 
 def _write_lines(sink: IO[str], lines: Iterator[str]) -> None:
@@ -138,6 +155,11 @@ class CaseStore:
     def has(self, name: str) -> bool:
         """Whether the quarter directory ``name`` is there, whole."""
         return (self.root / name / "deleted.parquet").is_file()
+
+    def names_files(self, folders: Iterable[Path]) -> list[Path]:
+        """The names tables of ``folders`` (directories written before names were kept have
+        none: their quarter graphs describe their entities themselves)."""
+        return [f / "names.parquet" for f in folders if (f / "names.parquet").is_file()]
 
     def write(self, name: str, key: str, base: CaseBase) -> Path:
         """Write ``base`` (one quarter, ``key``) as the directory ``name``; return its path.

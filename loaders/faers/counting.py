@@ -27,6 +27,10 @@ import numpy.typing as npt
 
 from loaders.faers.casestore import TABLES
 
+COUNTED = ("reports", "exposures", "events", "indications", "deleted")
+"""The case base tables counting reads (``names`` is read by :mod:`loaders.faers.entities`;
+directories written before it existed have none)."""
+
 Strings = npt.NDArray[np.object_]
 Counts = npt.NDArray[np.int64]
 
@@ -84,7 +88,7 @@ class Counter:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, folders: Sequence[Path]) -> None:
         self.con = con
-        for table in TABLES:
+        for table in COUNTED:
             files = ", ".join(_quote(folder / f"{table}.parquet") for folder in folders)
             if folders:
                 source = f"read_parquet([{files}])"

@@ -2,6 +2,8 @@
 
 One :func:`derive` call computes, with DuckDB over the case base (never a read of RDF):
 
+* the entity graph: one description of each drug and condition (:mod:`loaders.faers.entities`);
+
 * the statistics graph (current 2×2 tables, PRR/ROR/χ²/IC, EBGM, first-signal quarters,
   indication counts: :mod:`loaders.faers.signals`);
 * the history graph of every quarter that has none or whose inputs changed
@@ -32,6 +34,7 @@ from kg.store import GraphInfo
 from loaders.faers import ebgm
 from loaders.faers.casestore import CaseStore
 from loaders.faers.counting import Counter, ReactionTables
+from loaders.faers.entities import ENTITY_GRAPH, entity_names, write_entities
 from loaders.faers.history import (
     first_signal_quarters,
     history_graph,
@@ -199,6 +202,21 @@ class Deriver:
             keys |= {row[0] for row in rows}
         return keys
 
+    def _unchanged(self, graph: NamedNode, staged: StagedGraph) -> bool:
+        info = self.recorded.get(graph.value)
+        return info is not None and info.checksum == staged.checksum()
+
+    def entities(self) -> list[StagedDerived]:
+        """The entity graph over every quarter, unless it is what the store holds already."""
+        staged = self._stage()
+        tables = self.cases.names_files(q.folder for q in self.inputs)
+        write_entities(entity_names(self.con, tables), staged.write_lines)
+        staged.finish()
+        if self._unchanged(ENTITY_GRAPH, staged):
+            return []
+        inputs = tuple(q.name for q in self.inputs)
+        return [StagedDerived(ENTITY_GRAPH, staged, inputs, "FAERS drugs and conditions")]
+
     def dedup_graphs(self, keys: set[str]) -> list[StagedDerived]:
         """Deduplication graphs of the quarters ``keys`` (as of the newest quarter)."""
         out = []
@@ -208,8 +226,7 @@ class Deriver:
             staged = self._stage()
             write_statuses(self.counter.statuses(quarter.key), staged.write_lines)
             staged.finish()
-            info = self.recorded.get(dedup_graph(quarter.key).value)
-            if info is not None and info.checksum == staged.checksum():
+            if self._unchanged(dedup_graph(quarter.key), staged):
                 continue  # unchanged: no swap
             inputs = tuple(q.name for q in self.inputs)
             title = f"FAERS deduplication status of the reports of {quarter.key.upper()}"
@@ -224,7 +241,9 @@ def derive(deriver: Deriver, counted: tuple[str, ...], changed: Sequence[Path]) 
     :param changed: case base directories of the quarters added, replaced or removed.
     """
     steps = deriver.steps
-    graphs = deriver.stale_histories()
+    with steps.time("entities"):
+        graphs = deriver.entities()
+    graphs += deriver.stale_histories()
     newest = deriver.inputs[-1].key if deriver.inputs else "0000q0"
     with steps.time("counts"):
         deriver.counter.as_of(newest)

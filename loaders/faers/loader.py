@@ -236,31 +236,26 @@ def _derive(
         return derive(deriver, counted, _changed(cases, inputs, recorded))
 
 
-def _swap_derived(
-    store: GraphStore,
-    derived: Derived,
-    inputs: list[QuarterInput],
-    steps: Steps,
-    optimize: bool,
-) -> int:
-    """Swap the staged derived graphs in, the statistics graph last; return its triples.
+def _kind(graph: NamedNode) -> str:
+    """A derived graph's step name: ``dedup`` for ``pvgraph:faers-dedup/2020q3``.
 
-    :param optimize: compact the whole store afterwards (see ADR 0010 for its cost).
+    >>> _kind(graph_iri("faers-entities"))
+    'entities'
     """
-    for item in derived.graphs:
-        kind = item.graph.value.rsplit("/", 2)[-2].removeprefix("faers-")
-        with steps.time(f"swap {kind}"):
-            provenance = Provenance(
-                source="faers",
-                files=item.inputs,
-                checksum=item.staged.checksum(),
-                loader=LOADER,
-                title=item.title,
-                derived_from=tuple(quarter_graph(q.key) for q in inputs),
-            )
-            store.replace_graph(
-                item.graph, item.staged.path, provenance, optimize=False, incremental=True
-            )
+    path = graph.value.removeprefix(graph_iri("x").value[:-1])
+    return path.split("/")[0].removeprefix("faers-")
+
+
+def _swap_derived(
+    store: GraphStore, derived: Derived, inputs: list[QuarterInput], steps: Steps
+) -> int:
+    """Swap the staged derived graphs in, the statistics graph first; return its triples.
+
+    The statistics graph's provenance lists the case base directories it was computed from,
+    so it goes first: a load that dies after it is repaired by the next (ADR 0010). Per-quarter
+    graphs of quarters not loaded (left by a load that died before its quarter) are dropped.
+    """
+    derived_from = tuple(quarter_graph(q.key) for q in inputs)
     with steps.time("swap statistics"):
         provenance = Provenance(
             source="faers",
@@ -268,15 +263,39 @@ def _swap_derived(
             checksum=derived.statistics.checksum(),
             loader=LOADER,
             title="FAERS disproportionality statistics",
-            derived_from=tuple(quarter_graph(q.key) for q in inputs),
+            derived_from=derived_from,
         )
         count = store.replace_graph(
             STATISTICS_GRAPH, derived.statistics.path, provenance, optimize=False, incremental=True
         )
-    if optimize:
-        with steps.time("optimize"):
-            store.optimize()
+    for item in derived.graphs:
+        with steps.time(f"swap {_kind(item.graph)}"):
+            provenance = Provenance(
+                source="faers",
+                files=item.inputs,
+                checksum=item.staged.checksum(),
+                loader=LOADER,
+                title=item.title,
+                derived_from=derived_from,
+            )
+            store.replace_graph(
+                item.graph, item.staged.path, provenance, optimize=False, incremental=True
+            )
+    keys = {q.key for q in inputs}
+    for info in store.graphs():
+        key = _derived_quarter(info.graph)
+        if key is not None and key not in keys:
+            store.drop_graph(info.graph)
     return count
+
+
+def _derived_quarter(graph: NamedNode) -> str | None:
+    """The quarter of a per-quarter derived graph (deduplication, history), else None."""
+    for make in (dedup_graph, history_graph):
+        prefix = make("2000q1").value[: -len("2000q1")]
+        if graph.value.startswith(prefix):
+            return graph.value.removeprefix(prefix)
+    return None
 
 
 def _collect(cases: CaseStore, inputs: list[QuarterInput]) -> None:
@@ -355,11 +374,14 @@ def load_quarters(
         if problems:
             rejects_file = _rejects_path(store, [q.files.key for q in quarters], rejects)
             problems.write(rejects_file)
-        summaries = []
+        # derived graphs first: the quarter's bulk load sets the database compacting, and
+        # the removals of an incremental swap right after it stalled (ADR 0010)
+        count = _swap_derived(store, derived, inputs, steps)
         with steps.time("swap quarter"):
-            for quarter in quarters:
-                summaries.append(_swap_quarter(store, quarter, problems, rejects_file))
-        count = _swap_derived(store, derived, inputs, steps, optimize)
+            summaries = [_swap_quarter(store, q, problems, rejects_file) for q in quarters]
+        if optimize:
+            with steps.time("optimize"):
+                store.optimize()
         _collect(cases, inputs)
         summaries.append(_statistics_summary(derived, count, problems, rejects_file, steps))
     return summaries
@@ -418,7 +440,10 @@ def unload(
         with steps.time("drop"):
             for graph in (quarter_graph(wanted), dedup_graph(wanted), history_graph(wanted)):
                 store.drop_graph(graph)
-        count = _swap_derived(store, derived, inputs, steps, optimize)
+        count = _swap_derived(store, derived, inputs, steps)
+        if optimize:
+            with steps.time("optimize"):
+                store.optimize()
         _collect(cases, inputs)
         return _statistics_summary(derived, count, Rejects(), None, steps)
 

@@ -13,8 +13,10 @@ Shapes (``pvid:`` = ``https://w3id.org/pvkg/id/``)::
                                               pv:dechallenge, pv:indication, therapy dates
         pv:hasReaction …/reaction/<term key>  a pv:AdverseReaction; pv:condition, pv:verbatimTerm
         pv:seriousOutcome pv:OutcomeDeath …
-    pvid:drug/<active moiety>                a pv:Drug; rdfs:label; skos:altLabel for names folded
-                                              into it (adalimumab-adaz, alendronic acid)
+
+Drugs (``pvid:drug/<active moiety>``) and conditions are not described here: every quarter
+mentions mostly the same ones, so their names go to the case base and one derived graph
+describes each once (:mod:`loaders.faers.entities`).
 
 A full quarter has millions of rows, so each row costs as little as it can: a table's columns
 are found once (:class:`Columns`), terms are ready-made N-Triples text (formatting a pyoxigraph
@@ -33,7 +35,7 @@ from typing import ClassVar, NamedTuple
 
 from kg import vocab
 from kg.errors import InputError
-from kg.namespaces import PREFIXES, RDF, RDFS, SKOS
+from kg.namespaces import PREFIXES, RDF, RDFS
 from loaders.faers import normalise as norm
 from loaders.faers import terms
 from loaders.faers.casebase import CaseBase
@@ -44,7 +46,6 @@ ID = PREFIXES["pvid"]
 XSD = PREFIXES["xsd"]
 A = str(RDF["type"])
 LABEL = str(RDFS["label"])
-ALT_LABEL = str(SKOS["altLabel"])
 
 
 def _typed(kind: str) -> str:
@@ -268,16 +269,13 @@ class QuarterMapper:
             out.clear()
 
     def _entities(self) -> None:
-        out = []
+        """Keep the names of the drugs and conditions met: the entity graph, derived from every
+        quarter's names, describes each once (:mod:`loaders.faers.entities`)."""
+        names = self.base.names
         for key, name in self._drugs.items():
-            out.append(f"<{ID}drug/{key}> {A} {vocab.Drug} .\n")
-            out.append(f"<{ID}drug/{key}> {LABEL} {lit(name)} .\n")
-            for other in sorted(self._drug_labels.get(key, ())):
-                out.append(f"<{ID}drug/{key}> {ALT_LABEL} {lit(other)} .\n")
-        for key, name in self._conditions.items():
-            out.append(f"<{ID}condition/{key}> {A} {vocab.Condition} .\n")
-            out.append(f"<{ID}condition/{key}> {LABEL} {lit(name)} .\n")
-        self._flush(out)
+            names.add(("drug", key, name, True))
+            names.update(("drug", key, other, False) for other in self._drug_labels.get(key, ()))
+        names.update(("condition", key, name, True) for key, name in self._conditions.items())
 
     def _bad(self, file: str, line: int, column: str, reason: str) -> None:
         self.rejects.add(file, line, column, reason)
