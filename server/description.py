@@ -122,7 +122,10 @@ def _graph_store(endpoint: NamedNode, *, writable: bool) -> list[Triple]:
         "of all named graphs) as Turtle, N-Triples, N-Quads, JSON-LD or RDF/XML"
     )
     if writable:
-        what += "; PUT, POST and DELETE ?graph=<IRI> with the bearer token"
+        what += (
+            "; PUT, POST (also multipart/form-data) and DELETE ?graph=<IRI> with the bearer "
+            "token; POST without a graph makes a new one (201 and its Location)"
+        )
     return [
         Triple(endpoint, DCTERMS["hasPart"], store),
         Triple(store, DCTERMS["conformsTo"], NamedNode(graphstore.SPEC)),

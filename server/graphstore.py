@@ -15,6 +15,8 @@ Writing (``PUT``, ``POST``, ``DELETE``) exists only on the token-guarded write e
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, request
 from pyoxigraph import NamedNode
 
@@ -45,6 +47,11 @@ def target() -> NamedNode | None:
         return NamedNode(graphs[0])
     except ValueError:
         raise QueryError(f"not a graph IRI: {graphs[0]!r}") from None
+
+
+def location(graph: NamedNode) -> str:
+    """The URL of ``graph`` in the graph store (indirect identification, ``?graph=``)."""
+    return request.url_root.rstrip("/") + PATH + "?" + urlencode({"graph": graph.value})
 
 
 def recorded(svc: Service, graph: NamedNode) -> bool:

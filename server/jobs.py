@@ -93,14 +93,15 @@ class GraphJob:
 
 @dataclass(frozen=True)
 class GraphWriteJob:
-    """Replace (``merge``: add to) a named graph with the RDF in the file ``body``.
+    """Replace (``merge``: add to) a named graph with the RDF in the files ``parts``.
 
     Write mode only; see :func:`server.uploads.put`.
+
+    :param parts: (file, format key) per body part: one, or several for multipart/form-data.
     """
 
     graph: str
-    body: str
-    fmt: str
+    parts: tuple[tuple[str, str], ...]
     merge: bool
 
 

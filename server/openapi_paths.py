@@ -169,9 +169,13 @@ def _graph_store(writable: bool) -> dict[str, Any]:
     }
     if not writable:
         return item
+    multipart = {"type": "object", "additionalProperties": {"type": "string", "format": "binary"}}
     body = {
         "required": True,
-        "content": {media: _TEXT for media in uploads.MEDIA_TYPES},
+        "content": {
+            **{media: _TEXT for media in uploads.MEDIA_TYPES},
+            "multipart/form-data": {"schema": multipart},
+        },
     }
     written = {
         "description": "done",
@@ -179,7 +183,10 @@ def _graph_store(writable: bool) -> dict[str, Any]:
     }
     writes = {"tags": ["graph-store", "write"], "security": [{BEARER: []}]}
     errors = problems(400, 401, 403, 404, 405, 413, 415, 503, 504)
-    for method, summary in (("put", "Replace a graph"), ("post", "Add triples to a graph")):
+    for method, summary in (
+        ("put", "Replace a graph"),
+        ("post", "Add triples to a graph; with no graph named, make a new one (201, Location)"),
+    ):
         item[method] = {
             "operationId": f"{method}Graph",
             "summary": summary,

@@ -155,7 +155,8 @@ class _Runner:
         graph = _node(job.graph)
         if isinstance(job, GraphDropJob):
             return uploads.drop(self.store, graph)
-        return uploads.put(self.store, graph, Path(job.body), job.fmt, merge=job.merge)
+        parts = [(Path(body), fmt) for body, fmt in job.parts]
+        return uploads.put(self.store, graph, parts, merge=job.merge)
 
     def _graph(self, job: GraphJob) -> Written:
         if job.graph is None:

@@ -11,13 +11,15 @@ with the new ones), ``DELETE`` is :meth:`kg.store.GraphStore.drop_graph`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from pyoxigraph import DefaultGraph, NamedNode, Triple, parse
 
 from kg.errors import InputError
+from kg.iris import graph_iri
 from kg.staging import StagedGraph
 from kg.store import GraphStore, Provenance
 from server.results import RDF_FORMATS
@@ -41,30 +43,44 @@ _TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def put(
-    store: GraphStore, graph: NamedNode, body: Path, fmt: str, *, merge: bool
+    store: GraphStore, graph: NamedNode, parts: Sequence[tuple[Path, str]], *, merge: bool
 ) -> dict[str, Any]:
-    """Make ``graph`` hold the triples of ``body`` (``merge``: its old triples too).
+    """Make ``graph`` hold the triples of the body ``parts`` (``merge``: its old triples too).
 
-    :param fmt: a key of :data:`MEDIA_TYPES`' values.
+    :param parts: (file, format key of :data:`MEDIA_TYPES`' values) per body part.
     :return: ``graph``, ``triples`` (now in it) and ``created`` (it did not exist before).
-    :raises InputError: if the body does not parse or names graphs of its own.
+    :raises InputError: if a part does not parse or names graphs of its own.
     """
     recorded = _recorded(store, graph)
     created = recorded is None and not _has_triples(store, graph)
     with StagedGraph() as staged:
-        staged.extend(_parsed(body, fmt, graph))
+        for number, (body, fmt) in enumerate(parts, 1):
+            where = "request body" if len(parts) == 1 else f"request body part {number}"
+            staged.extend(_parsed(body, fmt, graph, where))
         if merge and not created:
             staged.extend(_triples_of(store, graph))
         path = staged.finish()
+        formats = ", ".join(dict.fromkeys(fmt for _, fmt in parts))
         provenance = Provenance(
             source=recorded["source"] if recorded else SOURCE,
-            files=(f"{'POST' if merge else 'PUT'} request body ({fmt})",),
+            files=(f"{'POST' if merge else 'PUT'} request body ({formats})",),
             checksum=staged.checksum(),
             loader=LOADER,
             title=recorded["title"] if recorded else f"{graph.value} (Graph Store Protocol)",
         )
         triples = store.replace_graph(graph, path, provenance, optimize=False)
     return {"graph": graph.value, "triples": triples, "created": created}
+
+
+def new_graph(parts: Iterable[Path]) -> NamedNode:
+    """The IRI of a graph ``POST``-ed to the store itself: minted from the SHA-256 of its
+    body parts (ADR 0001: IRIs from content, not random), ``pvgraph:upload/<16 hex digits>``.
+    The same body posted again names the same graph, to which it adds nothing."""
+    digest = hashlib.sha256()
+    for path in parts:
+        with path.open("rb") as body:
+            digest.update(hashlib.file_digest(body, "sha256").digest())
+    return graph_iri("upload", digest.hexdigest()[:16])
 
 
 def drop(store: GraphStore, graph: NamedNode) -> dict[str, Any]:
@@ -93,16 +109,16 @@ def _triples_of(store: GraphStore, graph: NamedNode) -> Iterator[Triple]:
             yield triple
 
 
-def _parsed(body: Path, fmt: str, graph: NamedNode) -> Iterator[Triple]:
-    """The triples of the body; relative IRIs resolve against the graph IRI."""
+def _parsed(body: Path, fmt: str, graph: NamedNode, where: str) -> Iterator[Triple]:
+    """The triples of one body part; relative IRIs resolve against the graph IRI."""
     with body.open("rb") as source:
         try:
             for quad in parse(input=source, format=RDF_FORMATS[fmt], base_iri=graph.value):
                 if quad.graph_name != DefaultGraph():
                     raise InputError(
                         "the body names a graph of its own; send the triples of one graph",
-                        path="request body",
+                        path=where,
                     )
                 yield Triple(quad.subject, quad.predicate, quad.object)
         except SyntaxError as error:
-            raise InputError(str(error).strip(), path="request body") from None
+            raise InputError(str(error).strip(), path=where) from None

@@ -7,9 +7,12 @@
   ``PUT`` replaces the graph with the body (Turtle, N-Triples, RDF/XML or JSON-LD), ``POST``
   adds the body to it, ``DELETE`` removes it; all go through the store's atomic
   ``replace_graph`` / ``drop_graph``, which record provenance (:mod:`server.uploads`). 201 when
-  a graph is created, 200 otherwise, 404 to delete a graph that does not exist. The default
-  graph (the union of the named graphs) is read-only (405) and the meta graph is written by the
-  store only (403).
+  a graph is created, 200 otherwise, 404 to delete a graph that does not exist. A
+  ``multipart/form-data`` body is one graph made of its file parts, each parsed by its own
+  Content-Type. ``POST /rdf-graphs`` (no graph named) makes a new graph, named after the
+  body's checksum (:func:`server.uploads.new_graph`), and answers 201 with its ``Location``.
+  The default graph (the union of the named graphs) is read-only (405) and the meta graph is
+  written by the store only (403).
 
 The blueprint is registered only when ``WRITE_TOKEN`` is configured, and every request must
 carry ``Authorization: Bearer <token>`` (compared in constant time; else 401). In write mode the
@@ -28,8 +31,10 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from flask import Blueprint, Response, jsonify, request
+from pyoxigraph import NamedNode
 
 from kg.errors import QueryError
 from kg.iris import META_GRAPH
@@ -77,7 +82,9 @@ def update() -> Response:
 
 @bp.route(graphstore.PATH, methods=["PUT", "POST", "DELETE"])
 def graph_store() -> Response:
-    """Replace, add to or remove one named graph."""
+    """Replace, add to or remove one named graph; ``POST`` to the store itself makes a new one."""
+    if request.method == "POST" and not request.args:
+        return _write(None)
     graph = graphstore.target()
     if graph is None:
         response = problem(
@@ -94,12 +101,23 @@ def graph_store() -> Response:
         if not done["dropped"]:
             return problem(404, "unknown-graph", f"the store has no graph {graph.value}")
         return jsonify(status="ok", graph=graph.value, dataset_version=done["dataset_version"])
-    fmt = uploads.MEDIA_TYPES.get(request.mimetype)
-    if fmt is None:
-        accepted = ", ".join(uploads.MEDIA_TYPES)
-        return problem(415, "unsupported-media-type", f"send the graph as one of: {accepted}")
-    with _saved_body() as body:
-        done = _run(GraphWriteJob(graph.value, str(body), fmt, merge=request.method == "POST"))
+    return _write(graph)
+
+
+def _write(graph: NamedNode | None) -> Response:
+    """``PUT`` or ``POST`` the body (or each file part of a multipart/form-data body) into
+    ``graph``; ``None``: a new graph named after the body's checksum (201 and its Location)."""
+    with _saved_parts() as parts:
+        if isinstance(parts, Response):
+            return parts
+        if graph is None:
+            graph = uploads.new_graph(path for path, _ in parts)
+        job = GraphWriteJob(
+            graph.value,
+            tuple((str(path), fmt) for path, fmt in parts),
+            merge=request.method == "POST",
+        )
+        done = _run(job)
     response = jsonify(
         status="ok",
         graph=graph.value,
@@ -108,7 +126,7 @@ def graph_store() -> Response:
     )
     if done["created"]:
         response.status_code = 201
-        response.headers["Location"] = request.url
+        response.headers["Location"] = graphstore.location(graph)
     return response
 
 
@@ -123,13 +141,41 @@ def _run(job: Job) -> dict[str, object]:
 
 
 @contextlib.contextmanager
-def _saved_body() -> Iterator[Path]:
-    """The request body in a temporary file (the query process reads and parses it)."""
+def _saved_parts() -> Iterator[list[tuple[Path, str]] | Response]:
+    """The body in temporary files with their formats: one, or one per file part of a
+    multipart/form-data body (each part with its own Content-Type); else a 415/400 problem."""
     request.max_content_length = service().settings.max_upload_bytes
-    with tempfile.NamedTemporaryFile(prefix="pvkg-upload-", delete=False) as out:
-        shutil.copyfileobj(request.stream, out, 1 << 20)
-    path = Path(out.name)
+    saved: list[tuple[Path, str]] = []
     try:
-        yield path
+        if request.mimetype == "multipart/form-data":
+            if request.form or not request.files:
+                yield problem(400, "bad-request", "send each part as a file, with its type")
+                return
+            for part in request.files.values():
+                fmt = uploads.MEDIA_TYPES.get(part.mimetype)
+                if fmt is None:
+                    yield _unsupported(f"part {part.filename or part.name!r}: ")
+                    return
+                saved.append((_saved(part.stream), fmt))
+        else:
+            fmt = uploads.MEDIA_TYPES.get(request.mimetype)
+            if fmt is None:
+                yield _unsupported("")
+                return
+            saved.append((_saved(request.stream), fmt))
+        yield saved
     finally:
-        path.unlink(missing_ok=True)
+        for path, _ in saved:
+            path.unlink(missing_ok=True)
+
+
+def _unsupported(where: str) -> Response:
+    accepted = ", ".join([*uploads.MEDIA_TYPES, "multipart/form-data"])
+    return problem(415, "unsupported-media-type", f"{where}send the graph as one of: {accepted}")
+
+
+def _saved(stream: IO[bytes]) -> Path:
+    """Copy ``stream`` to a temporary file (the query process reads and parses it)."""
+    with tempfile.NamedTemporaryFile(prefix="pvkg-upload-", delete=False) as out:
+        shutil.copyfileobj(stream, out, 1 << 20)
+    return Path(out.name)

@@ -18,7 +18,8 @@ Ids whose expected outcome pvkg does not give, with the reason:
   changed.
 * ``bad_update_get``: answered 405 (``/update`` is POST only), a 4xx as the test asks.
 
-The result-format, service-description and Graph Store manifests are not covered here.
+The result-format and service-description manifests are covered in
+``test_w3c_results_and_description.py``, the Graph Store manifest in ``test_w3c_graph_store.py``.
 """
 
 from __future__ import annotations
