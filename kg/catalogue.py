@@ -44,8 +44,10 @@ PARAM_TYPES = (
     "decimal",
     "boolean",
     "date",
+    "faers-quarter",
 )
-"""Parameter types a header may declare; the first four resolve a label, CURIE or IRI."""
+"""Parameter types a header may declare; the first four resolve a label, CURIE or IRI;
+``faers-quarter`` a loaded FAERS quarter (``2024q1``, ``2024Q1`` or FDA's ``24Q1``)."""
 
 ENV_QUERIES = "PVKG_QUERIES"
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")

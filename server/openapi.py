@@ -28,6 +28,7 @@ _PARAM_SCHEMAS: dict[str, dict[str, Any]] = {
     "date": {"type": "string", "format": "date"},
     "iri": {"type": "string", "format": "iri"},
     "string": {"type": "string"},
+    "faers-quarter": {"type": "string", "pattern": "^([0-9]{2}|[0-9]{4})[qQ][1-4]$"},
 }
 _ENTITY_NOTE = "a label, a CURIE (mesh:D011565) or an IRI of a {kind}"
 

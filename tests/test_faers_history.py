@@ -368,6 +368,24 @@ def test_new_signals_query_lists_the_pairs_first_flagged_in_a_quarter(
     first = saved(loaded_in_order, "new-signals", quarter="2020q1")
     assert [(r["drug"].rsplit("/", 1)[1], r["aThen"]) for r in first] == [("betanib", "21")]
     assert saved(loaded_in_order, "new-signals", quarter="2020q3") == []
+    assert saved(loaded_in_order, "new-signals", quarter="20Q2") == rows  # FDA's spelling
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2019q4", r"no FAERS quarter '2019q4' is loaded \(loaded: 2020q1, 2020q2, 2020q3\)"),
+        ("2020q5", r"'2020q5' is not a quarter"),
+        ("last", r"'last' is not a quarter"),
+    ],
+)
+def test_a_quarter_parameter_names_a_loaded_quarter(
+    loaded_in_order: EmbeddedStore, text: str, message: str
+) -> None:
+    from kg.errors import ParameterError
+
+    with pytest.raises(ParameterError, match=message):
+        saved(loaded_in_order, "new-signals", quarter=text)
 
 
 def test_ebgm_is_reported_with_the_prior_it_came_from(loaded_in_order: EmbeddedStore) -> None:

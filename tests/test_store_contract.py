@@ -380,7 +380,7 @@ def saved_rows(store: GraphStore, name: str) -> list[tuple[str, ...]]:
     query = Catalogue().get(name)
     bindings = {}
     for param in query.params:
-        if param.type in ENTITY_CLASSES or param.type == "iri":
+        if param.type in ENTITY_CLASSES or param.type in ("iri", "faers-quarter"):
             bindings[param.name] = iri("nothing")
         else:
             bindings[param.name] = resolve(store, param, param.default or param.example or "1")
