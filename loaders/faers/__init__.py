@@ -14,8 +14,9 @@ import argparse
 
 from loaders.faers.entities import ENTITY_GRAPH
 from loaders.faers.history import history_graph
-from loaders.faers.loader import STATISTICS_GRAPH, load, load_quarters, quarter_graph, unload
+from loaders.faers.loader import load, load_quarters, unload
 from loaders.faers.statuses import dedup_graph
+from loaders.faers.swaps import STATISTICS_GRAPH, quarter_graph
 
 SOURCE_NAME = "faers"
 

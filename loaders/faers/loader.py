@@ -4,7 +4,8 @@ Everything is read, mapped and computed before the store is touched: each quarte
 as a complete N-Triples file and its per-report facts are written to the on-disk case base
 (:mod:`loaders.faers.casestore`); the derived graphs over all quarters (statistics, history,
 deduplication: :mod:`loaders.faers.derive`) are computed from the case base with DuckDB and
-staged too, and only then are the graphs replaced. No quarter already in the store is read
+staged too, and only then are the graphs replaced (:mod:`loaders.faers.swaps`: the derived
+graphs, statistics first, then the quarter). No quarter already in the store is read
 again, so adding a quarter costs about the same however many are loaded (ADR 0010). Bad input
 leaves the store as it was; rows that cannot be read are listed in a rejects file instead.
 """
@@ -24,7 +25,6 @@ from pyoxigraph import NamedNode
 
 from kg import vocab
 from kg.errors import InputError
-from kg.iris import graph_iri
 from kg.progress import Progress, no_progress
 from kg.staging import StagedGraph, replace_staged
 from kg.store import GraphInfo, GraphStore, LoadSummary, Provenance
@@ -34,16 +34,10 @@ from loaders.faers.derive import Derived, Deriver, QuarterInput, Steps, derive
 from loaders.faers.history import history_graph, inputs_name
 from loaders.faers.mapping import QuarterCounts, QuarterMapper
 from loaders.faers.statuses import dedup_graph
+from loaders.faers.swaps import LOADER, STATISTICS_GRAPH, quarter_graph, swap_derived
 from loaders.faers.tables import QuarterFiles, Rejects, discover
 
-LOADER = "loaders.faers 0.1.0"
-STATISTICS_GRAPH = graph_iri("faers-statistics")
 DEFAULT_ROLES = ("PS", "SS")
-
-
-def quarter_graph(key: str) -> NamedNode:
-    """The named graph of one quarter: ``pvgraph:faers/2020q3``."""
-    return graph_iri("faers", key)
 
 
 def parse_roles(text: str | Sequence[str] | None) -> tuple[str, ...]:
@@ -236,68 +230,6 @@ def _derive(
         return derive(deriver, counted, _changed(cases, inputs, recorded))
 
 
-def _kind(graph: NamedNode) -> str:
-    """A derived graph's step name: ``dedup`` for ``pvgraph:faers-dedup/2020q3``.
-
-    >>> _kind(graph_iri("faers-entities"))
-    'entities'
-    """
-    path = graph.value.removeprefix(graph_iri("x").value[:-1])
-    return path.split("/")[0].removeprefix("faers-")
-
-
-def _swap_derived(
-    store: GraphStore, derived: Derived, inputs: list[QuarterInput], steps: Steps
-) -> int:
-    """Swap the staged derived graphs in, the statistics graph first; return its triples.
-
-    The statistics graph's provenance lists the case base directories it was computed from,
-    so it goes first: a load that dies after it is repaired by the next (ADR 0010). Per-quarter
-    graphs of quarters not loaded (left by a load that died before its quarter) are dropped.
-    """
-    derived_from = tuple(quarter_graph(q.key) for q in inputs)
-    with steps.time("swap statistics"):
-        provenance = Provenance(
-            source="faers",
-            files=tuple(q.name for q in inputs),
-            checksum=derived.statistics.checksum(),
-            loader=LOADER,
-            title="FAERS disproportionality statistics",
-            derived_from=derived_from,
-        )
-        count = store.replace_graph(
-            STATISTICS_GRAPH, derived.statistics.path, provenance, optimize=False, incremental=True
-        )
-    for item in derived.graphs:
-        with steps.time(f"swap {_kind(item.graph)}"):
-            provenance = Provenance(
-                source="faers",
-                files=item.inputs,
-                checksum=item.staged.checksum(),
-                loader=LOADER,
-                title=item.title,
-                derived_from=derived_from,
-            )
-            store.replace_graph(
-                item.graph, item.staged.path, provenance, optimize=False, incremental=True
-            )
-    keys = {q.key for q in inputs}
-    for info in store.graphs():
-        key = _derived_quarter(info.graph)
-        if key is not None and key not in keys:
-            store.drop_graph(info.graph)
-    return count
-
-
-def _derived_quarter(graph: NamedNode) -> str | None:
-    """The quarter of a per-quarter derived graph (deduplication, history), else None."""
-    for make in (dedup_graph, history_graph):
-        prefix = make("2000q1").value[: -len("2000q1")]
-        if graph.value.startswith(prefix):
-            return graph.value.removeprefix(prefix)
-    return None
-
-
 def _collect(cases: CaseStore, inputs: list[QuarterInput]) -> None:
     """Remove case base directories and cached tables the store no longer names."""
     cases.collect(q.name for q in inputs)
@@ -376,7 +308,7 @@ def load_quarters(
             problems.write(rejects_file)
         # derived graphs first: the quarter's bulk load sets the database compacting, and
         # the removals of an incremental swap right after it stalled (ADR 0010)
-        count = _swap_derived(store, derived, inputs, steps)
+        count = swap_derived(store, derived, inputs, steps)
         with steps.time("swap quarter"):
             summaries = [_swap_quarter(store, q, problems, rejects_file) for q in quarters]
         if optimize:
@@ -440,7 +372,7 @@ def unload(
         with steps.time("drop"):
             for graph in (quarter_graph(wanted), dedup_graph(wanted), history_graph(wanted)):
                 store.drop_graph(graph)
-        count = _swap_derived(store, derived, inputs, steps)
+        count = swap_derived(store, derived, inputs, steps)
         if optimize:
             with steps.time("optimize"):
                 store.optimize()

@@ -1,0 +1,90 @@
+"""Swapping a FAERS load's staged derived graphs into the store, in the order that keeps the
+store repairable and the load fast (ADR 0010).
+
+The statistics graph goes first: its provenance lists the case base directories it was
+computed from, so a load that dies after it is repaired by the next one. Then the entity,
+history and deduplication graphs; the quarter's own graph is swapped last by the loader (its
+bulk load sets the database compacting, which stalled removals that came after it). Per-quarter
+derived graphs of quarters that are not loaded, left by a load that died before its quarter,
+are dropped.
+"""
+
+from __future__ import annotations
+
+from pyoxigraph import NamedNode
+
+from kg.iris import graph_iri
+from kg.store import GraphStore, Provenance
+from loaders.faers.derive import Derived, QuarterInput, Steps
+from loaders.faers.history import history_graph
+from loaders.faers.statuses import dedup_graph
+
+LOADER = "loaders.faers 0.1.0"
+STATISTICS_GRAPH = graph_iri("faers-statistics")
+
+
+def quarter_graph(key: str) -> NamedNode:
+    """The named graph of one quarter: ``pvgraph:faers/2020q3``."""
+    return graph_iri("faers", key)
+
+
+def _kind(graph: NamedNode) -> str:
+    """A derived graph's step name: ``dedup`` for ``pvgraph:faers-dedup/2020q3``.
+
+    >>> _kind(graph_iri("faers-entities"))
+    'entities'
+    """
+    path = graph.value.removeprefix(graph_iri("x").value[:-1])
+    return path.split("/")[0].removeprefix("faers-")
+
+
+def swap_derived(
+    store: GraphStore, derived: Derived, inputs: list[QuarterInput], steps: Steps
+) -> int:
+    """Swap the staged derived graphs in, the statistics graph first; return its triples.
+
+    The statistics graph's provenance lists the case base directories it was computed from,
+    so it goes first: a load that dies after it is repaired by the next (ADR 0010). Per-quarter
+    graphs of quarters not loaded (left by a load that died before its quarter) are dropped.
+    """
+    derived_from = tuple(quarter_graph(q.key) for q in inputs)
+    with steps.time("swap statistics"):
+        provenance = Provenance(
+            source="faers",
+            files=tuple(q.name for q in inputs),
+            checksum=derived.statistics.checksum(),
+            loader=LOADER,
+            title="FAERS disproportionality statistics",
+            derived_from=derived_from,
+        )
+        count = store.replace_graph(
+            STATISTICS_GRAPH, derived.statistics.path, provenance, optimize=False, incremental=True
+        )
+    for item in derived.graphs:
+        with steps.time(f"swap {_kind(item.graph)}"):
+            provenance = Provenance(
+                source="faers",
+                files=item.inputs,
+                checksum=item.staged.checksum(),
+                loader=LOADER,
+                title=item.title,
+                derived_from=derived_from,
+            )
+            store.replace_graph(
+                item.graph, item.staged.path, provenance, optimize=False, incremental=True
+            )
+    keys = {q.key for q in inputs}
+    for info in store.graphs():
+        key = _derived_quarter(info.graph)
+        if key is not None and key not in keys:
+            store.drop_graph(info.graph)
+    return count
+
+
+def _derived_quarter(graph: NamedNode) -> str | None:
+    """The quarter of a per-quarter derived graph (deduplication, history), else None."""
+    for make in (dedup_graph, history_graph):
+        prefix = make("2000q1").value[: -len("2000q1")]
+        if graph.value.startswith(prefix):
+            return graph.value.removeprefix(prefix)
+    return None
