@@ -2,7 +2,10 @@
 
 * ``GET /api/queries``: index (name, summary, tags, parameters, links);
 * ``GET /api/queries/<name>``: one query with its parameters and SPARQL text;
-* ``GET /api/queries/<name>/results?<param>=…&limit=&offset=&format=``: its answer.
+* ``GET /api/queries/<name>/results?<param>=…&limit=&offset=&format=``: its answer;
+* ``GET /api/search?q=TEXT&type=drug|condition|class&limit=N``: entities by name
+  (:mod:`server.search`), best first, as ``[{"iri", "label", "type", "mesh", "matched",
+  "rank"}]``.
 
 Results come as flat dashboard JSON (default; ``application/json``: ``meta`` + ``columns`` +
 ``rows``, numbers as numbers), SPARQL JSON, CSV, TSV or XML (``format=`` or ``Accept``); CONSTRUCT
@@ -21,7 +24,8 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from kg.catalogue import Parameter, SavedQuery
 from kg.errors import ParameterError
-from server.jobs import SavedJob
+from server import search
+from server.jobs import SavedJob, SearchJob
 from server.negotiation import GRAPH_OFFERS, parse_accept
 from server.problems import problem
 from server.service import service
@@ -90,6 +94,26 @@ def results(name: str) -> Response:
         response.headers["Link"] = f'<{request.base_url}?{urlencode(following)}>; rel="next"'
     response.vary.add("Accept")
     return response
+
+
+SEARCH_LIMIT = 50
+"""The most results a search returns."""
+
+
+@bp.get("/search")
+def find() -> Response:
+    """Entities whose names match ``q`` (see :mod:`server.search`)."""
+    svc = service()
+    text = request.args.get("q", "").strip()
+    if not text or len(text) > 200:
+        raise ParameterError("q", "give 1 to 200 characters to search for")
+    kind_name = request.args.get("type")
+    if kind_name is not None and kind_name not in search.KINDS:
+        raise ParameterError("type", f"must be one of {', '.join(search.KINDS)}")
+    kind = search.KINDS[kind_name] if kind_name else None
+    limit = _integer("limit", 10, 1, SEARCH_LIMIT)
+    answer, _ = svc.pool.run(SearchJob(text, kind, limit), svc.settings.timeout)
+    return jsonify(answer.info["results"])
 
 
 def _integer(name: str, default: int, low: int, high: int | None) -> int:

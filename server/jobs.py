@@ -65,6 +65,16 @@ class EntityJob:
 
 
 @dataclass(frozen=True)
+class SearchJob:
+    """Find entities by name (:mod:`server.search`); ``kind`` a value of
+    :data:`server.search.KINDS` or ``None`` for any."""
+
+    text: str
+    kind: str | None
+    limit: int
+
+
+@dataclass(frozen=True)
 class InfoJob:
     """Ask for the dataset version and graph list (for health, ETags, VoID)."""
 
@@ -128,6 +138,7 @@ Job = (
     SparqlJob
     | SavedJob
     | EntityJob
+    | SearchJob
     | InfoJob
     | UpdateJob
     | DumpJob

@@ -73,6 +73,7 @@ def paths(*, writable: bool, dump_names: list[str] | None = None) -> dict[str, A
         graphstore.PATH: _graph_store(writable),
         f"/dump/{{name}}{dumps.SUFFIX}": {"get": _dump(dump_names)},
         "/id/{key}": {"get": _entity()},
+        "/api/search": {"get": _search()},
         "/.well-known/void": {"get": _void()},
         "/health": {"get": _health()},
         "/api/openapi.json": {"get": _self()},
@@ -273,6 +274,46 @@ def _void() -> dict[str, Any]:
         "summary": "VoID description: graphs, exact triple counts, dumps",
         "tags": ["service"],
         "responses": {"200": {"description": "VoID", "content": _RDF}, **problems(406)},
+    }
+
+
+def _search() -> dict[str, Any]:
+    hit = {
+        "type": "object",
+        "required": ["iri", "label", "type", "matched", "rank"],
+        "properties": {
+            "iri": {"type": "string", "format": "iri"},
+            "label": {"type": "string"},
+            "type": {"type": "string", "enum": ["drug", "condition", "class"]},
+            "mesh": {"type": ["string", "null"], "description": "MeSH identifier (D011565)"},
+            "matched": {"type": "string", "description": "the name that matched"},
+            "rank": {"type": "string", "enum": ["exact", "prefix", "word", "substring"]},
+        },
+    }
+    return {
+        "operationId": "search",
+        "summary": "Drugs, drug classes and conditions by name, synonym or MeSH identifier",
+        "description": "Best first: exact, then prefix, then a word within, then anywhere "
+        "(case-insensitive); then the shorter label. One entity per concept.",
+        "tags": ["data"],
+        "parameters": [
+            {**_query_param("q", "the text to look for (1 to 200 characters)"), "required": True},
+            {
+                **_query_param("type", "only entities of this type"),
+                "schema": {"type": "string", "enum": ["drug", "condition", "class"]},
+            },
+            {
+                **_query_param("limit", "most results"),
+                "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10},
+            },
+        ],
+        "responses": {
+            "200": {
+                "description": "the matches",
+                "content": {"application/json": {"schema": {"type": "array", "items": hit}}},
+            },
+            **problems(400, 503, 504),
+        },
     }
 
 

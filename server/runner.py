@@ -35,7 +35,7 @@ from kg.errors import PvkgError, QueryError
 from kg.location import open_store
 from kg.params import resolve_parameters
 from kg.store import GraphStore, QueryResult, Term
-from server import updates, uploads
+from server import search, updates, uploads
 from server.cells import term_json
 from server.jobs import (
     Answer,
@@ -46,6 +46,7 @@ from server.jobs import (
     GraphWriteJob,
     Job,
     SavedJob,
+    SearchJob,
     SparqlJob,
     UpdateJob,
 )
@@ -123,6 +124,7 @@ class _Runner:
         self._catalogue: Catalogue | None = None
         self._resolved: OrderedDict[tuple[str, tuple[tuple[str, str], ...]], _Bound]
         self._resolved = OrderedDict()
+        self._search: tuple[int, list[search.Entry]] | None = None
 
     @property
     def catalogue(self) -> Catalogue:
@@ -137,6 +139,8 @@ class _Runner:
             return self._saved(job)
         if isinstance(job, EntityJob):
             return self._entity(job)
+        if isinstance(job, SearchJob):
+            return {"results": search.search(self._index(), job.text, job.kind, job.limit)}
         if isinstance(job, GraphJob):
             return self._graph(job)
         if isinstance(job, DumpJob):
@@ -184,6 +188,25 @@ class _Runner:
                 quads = self.store.export(cast(IO[bytes], out), graphs=_nodes(job.graphs))
         partial.replace(target)
         return quads
+
+    def _index(self) -> list[search.Entry]:
+        """The search index, built on first use and again after a write."""
+        if self._search is None or self._search[0] != self._writes:
+            result = self.store.query(search.INDEX_QUERY, timeout=self.timeout)
+            if not isinstance(result, QuerySolutions):
+                raise TypeError("a SELECT query must yield solutions")
+            rows = (
+                {
+                    "e": row["e"].value,
+                    "kind": row["kind"].value,
+                    "name": row["name"].value,
+                    "label": row["label"].value == "true",
+                    "mesh": row["mesh"].value if row["mesh"] is not None else None,
+                }
+                for row in result
+            )
+            self._search = (self._writes, search.build(rows))
+        return self._search[1]
 
     def _info(self) -> dict[str, Any]:
         graphs = [
