@@ -80,6 +80,24 @@ class Parameter:
         return self.default is None
 
 
+CHART_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "forest": (("label",), ("flag",)),
+    "line": (("x", "y"), ("lower", "upper", "flag", "series")),
+}
+"""Chart kinds a header may declare → (required fields, optional fields); a ``forest`` chart
+also lists its ``estimates`` (each ``name``, ``estimate``, ``lower``, ``upper``)."""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart a saved query's rows draw (header ``chart:``): its kind, the result columns it
+    uses by role, and for a forest plot the estimates (name, estimate, lower, upper)."""
+
+    kind: str
+    fields: Mapping[str, str]
+    estimates: tuple[tuple[str, str, str, str], ...] = ()
+
+
 @dataclass(frozen=True)
 class SavedQuery:
     """A parsed ``.rq`` file."""
@@ -93,6 +111,7 @@ class SavedQuery:
     params: tuple[Parameter, ...] = ()
     tags: tuple[str, ...] = ()
     header: Mapping[str, Any] = field(default_factory=dict)
+    chart: Chart | None = None
 
     def param(self, name: str) -> Parameter | None:
         """The parameter called ``name``, if any."""
@@ -135,7 +154,42 @@ def parse_saved_query(path: Path) -> SavedQuery:
         params=params,
         tags=tuple(str(t) for t in tags),
         header=header,
+        chart=_parse_chart(header.get("chart"), where, body),
     )
+
+
+def _column(value: object, where: str, entry: str, body: str) -> str:
+    if not isinstance(value, str) or not re.search(rf"\?{re.escape(value)}\b", body):
+        raise InputError(f"{value!r} is not a column of the query", path=where, field=entry)
+    return value
+
+
+def _parse_chart(item: object, where: str, body: str) -> Chart | None:
+    if item is None:
+        return None
+    if not isinstance(item, dict) or item.get("kind") not in CHART_FIELDS:
+        kinds = ", ".join(CHART_FIELDS)
+        raise InputError(f"a chart needs a kind: one of {kinds}", path=where, field="chart")
+    required, optional = CHART_FIELDS[item["kind"]]
+    fields = {
+        role: _column(item.get(role), where, f"chart.{role}", body)
+        for role in (*required, *(o for o in optional if o in item))
+    }
+    estimates = []
+    if item["kind"] == "forest":
+        listed = item.get("estimates")
+        if not isinstance(listed, list) or not listed:
+            raise InputError("a forest chart lists its estimates", path=where, field="chart")
+        for n, one in enumerate(listed):
+            entry = f"chart.estimates.{n}"
+            if not isinstance(one, dict) or not isinstance(one.get("name"), str):
+                raise InputError("each estimate needs a name", path=where, field=entry)
+            cols = [
+                _column(one.get(k), where, f"{entry}.{k}", body)
+                for k in ("estimate", "lower", "upper")
+            ]
+            estimates.append((one["name"], cols[0], cols[1], cols[2]))
+    return Chart(item["kind"], fields, tuple(estimates))
 
 
 def _parse_param(item: object, where: str, body: str) -> Parameter:

@@ -3,6 +3,8 @@
 * ``GET /api/queries``: index (name, summary, tags, parameters, links);
 * ``GET /api/queries/<name>``: one query with its parameters and SPARQL text;
 * ``GET /api/queries/<name>/results?<param>=…&limit=&offset=&format=``: its answer;
+* ``GET /api/queries/<name>/chart?<param>=…``: the Vega-Lite chart a query declares
+  (:mod:`server.charts`), bound to its CSV answer;
 * ``GET /api/search?q=TEXT&type=drug|condition|class&limit=N``: entities by name
   (:mod:`server.search`), best first, as ``[{"iri", "label", "type", "mesh", "matched",
   "rank"}]``.
@@ -24,7 +26,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from kg.catalogue import Parameter, SavedQuery
 from kg.errors import ParameterError
-from server import search
+from server import charts, search
 from server.jobs import SavedJob, SearchJob
 from server.negotiation import GRAPH_OFFERS, parse_accept
 from server.problems import problem
@@ -96,6 +98,18 @@ def results(name: str) -> Response:
     return response
 
 
+@bp.get("/queries/<name>/chart")
+def chart(name: str) -> Response:
+    """The Vega-Lite specification of the chart the query declares, bound to its CSV answer
+    with the parameters of the query string (:mod:`server.charts`); 404 if it declares none."""
+    query = service().catalogue.get(name)
+    if query.chart is None:
+        return problem(404, "no-chart", f"{name} declares no chart")
+    given = {k: v for k, v in request.args.items(multi=False) if query.param(k) is not None}
+    data = url_for("api.results", name=name, _external=True, **given, format="csv")
+    return jsonify(charts.spec(query.chart, query.summary, data))
+
+
 SEARCH_LIMIT = 50
 """The most results a search returns."""
 
@@ -165,6 +179,7 @@ def _summary(query: SavedQuery) -> dict[str, Any]:
         "links": {
             "self": url_for("api.describe", name=query.name),
             "results": url_for("api.results", name=query.name),
+            **({"chart": url_for("api.chart", name=query.name)} if query.chart else {}),
         },
     }
 

@@ -74,6 +74,7 @@ def paths(*, writable: bool, dump_names: list[str] | None = None) -> dict[str, A
         f"/dump/{{name}}{dumps.SUFFIX}": {"get": _dump(dump_names)},
         "/id/{key}": {"get": _entity()},
         "/api/search": {"get": _search()},
+        "/api/queries/{name}/chart": {"get": _chart()},
         "/.well-known/void": {"get": _void()},
         "/health": {"get": _health()},
         "/api/openapi.json": {"get": _self()},
@@ -274,6 +275,26 @@ def _void() -> dict[str, Any]:
         "summary": "VoID description: graphs, exact triple counts, dumps",
         "tags": ["service"],
         "responses": {"200": {"description": "VoID", "content": _RDF}, **problems(406)},
+    }
+
+
+def _chart() -> dict[str, Any]:
+    return {
+        "operationId": "getChart",
+        "summary": "The Vega-Lite chart a saved query declares, bound to its CSV answer",
+        "description": "Forest plots (estimates with 95% intervals on a log axis) or lines over "
+        "time. Parameters other than name are passed on to the query's results URL.",
+        "tags": ["saved-queries"],
+        "parameters": [
+            path_param("name", "a saved query that declares a chart", {"type": "string"})
+        ],
+        "responses": {
+            "200": {
+                "description": "a Vega-Lite v5 specification",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+            **problems(404, 503),
+        },
     }
 
 
