@@ -14,6 +14,7 @@ from flask import Blueprint, Response, render_template, request
 
 from kg.errors import UnknownQueryError
 from kg.namespaces import PREFIXES, compact_iri
+from server import forest
 from server.jobs import EntityJob
 from server.negotiation import acceptable_list, choose, prefers_html
 from server.problems import problem
@@ -24,6 +25,7 @@ bp = Blueprint("linkeddata", __name__)
 LABELS = (PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel")
 TYPE = PREFIXES["rdf"] + "type"
 MESH = PREFIXES["mesh"]
+DRUGS = PREFIXES["pvid"] + "drug/"
 
 
 class UnknownEntityError(UnknownQueryError):
@@ -41,7 +43,8 @@ def entity(key: str) -> Response:
         rows = answer.info
         if not rows["out"] and not rows["in"]:
             raise UnknownEntityError(f"nothing is known about {iri}")
-        page = render_template("entity.html", **_page(iri, rows))
+        signals = forest.section(svc, iri) if iri.startswith(DRUGS) else None
+        page = render_template("entity.html", **_page(iri, rows), signals=signals)
         response = Response(page, content_type="text/html; charset=utf-8")
     else:
         fmt = choose("DESCRIBE", accept, request.args.get("format"))
