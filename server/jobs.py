@@ -53,6 +53,10 @@ class SavedJob:
     dataset_version: str = ""
 
 
+PAGE_ROWS = 500
+"""Rows of each list an entity's HTML page shows at most (``EntityJob`` with ``fmt="page"``)."""
+
+
 @dataclass(frozen=True)
 class EntityJob:
     """Describe one entity: its triples as RDF (``fmt`` a graph format) or, with ``fmt="page"``,

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, render_template, request
 from kg.errors import UnknownQueryError
 from kg.namespaces import PREFIXES, compact_iri
 from server import forest
-from server.jobs import EntityJob
+from server.jobs import PAGE_ROWS, EntityJob
 from server.negotiation import acceptable_list, choose, prefers_html
 from server.problems import problem
 from server.service import service
@@ -39,7 +39,7 @@ def entity(key: str) -> Response:
     iri = PREFIXES["pvid"] + key
     accept = request.headers.get("Accept")
     if prefers_html(accept) and not request.args.get("format"):
-        answer, _ = svc.pool.run(EntityJob(iri, "page", 500), svc.settings.timeout)
+        answer, _ = svc.pool.run(EntityJob(iri, "page", PAGE_ROWS), svc.settings.timeout)
         rows = answer.info
         if not rows["out"] and not rows["in"]:
             raise UnknownEntityError(f"nothing is known about {iri}")
@@ -67,6 +67,8 @@ def _page(iri: str, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         if r["o"]["type"] == "uri" and r["o"]["value"].startswith(MESH)
     ]
     return {
+        "more": rows.get("more", []),
+        "page_rows": PAGE_ROWS,
         "iri": iri,
         "label": label,
         "types": types,

@@ -38,6 +38,7 @@ from kg.store import GraphStore, QueryResult, Term
 from server import search, updates, uploads
 from server.cells import term_json
 from server.jobs import (
+    PAGE_ROWS,
     Answer,
     DumpJob,
     EntityJob,
@@ -76,28 +77,34 @@ SELECT ?p ?o (SAMPLE(?l) AS ?label) WHERE {
   OPTIONAL { ?o <http://www.w3.org/2000/01/rdf-schema#label> ?l }
 } GROUP BY ?p ?o ORDER BY ?p ?o
 """
-_ENTITY_IN = """
-SELECT ?s ?p (SAMPLE(?l) AS ?label) WHERE {
-  ?s ?p ?e .
-  OPTIONAL { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }
-} GROUP BY ?s ?p ORDER BY ?p ?s
+_ENTITY_IN = f"""
+SELECT ?s ?p (SAMPLE(?l) AS ?label) WHERE {{
+  {{ SELECT DISTINCT ?s ?p WHERE {{ #@bind
+      ?s ?p ?e }} LIMIT {PAGE_ROWS + 1} }}
+  OPTIONAL {{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }}
+}} GROUP BY ?s ?p ORDER BY ?p ?s
 """
-_ENTITY_EVIDENCE = """
+"""A condition of a large FAERS store is the object of hundreds of thousands of reactions: the
+sub-select takes the first rows the engine finds (no sort over all of them: 43 s → 0.04 s on
+eight 50k quarters), the page says when there are more, and the rows shown are sorted."""
+_ENTITY_EVIDENCE = f"""
 PREFIX pv: <https://w3id.org/pvkg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?association ?predicate ?other (SAMPLE(?ol) AS ?otherLabel)
        (GROUP_CONCAT(DISTINCT STR(?report); separator=" ") AS ?evidence)
        (GROUP_CONCAT(DISTINCT ?q; separator="\\n") AS ?quotes)
-       (SAMPLE(?src) AS ?source) (SAMPLE(?n) AS ?reports) WHERE {
-  { ?association pv:associationSubject ?e ; pv:associationObject ?other }
-  UNION { ?association pv:associationObject ?e ; pv:associationSubject ?other }
-  OPTIONAL { ?association pv:associationPredicate ?predicate }
-  OPTIONAL { ?other rdfs:label ?ol }
-  OPTIONAL { ?association pv:evidenceReport ?report }
-  OPTIONAL { ?association pv:quote ?q }
-  OPTIONAL { ?association pv:evidenceSource ?src }
-  OPTIONAL { ?association pv:reportCount ?n }
-} GROUP BY ?association ?predicate ?other ORDER BY ?predicate ?other
+       (SAMPLE(?src) AS ?source) (SAMPLE(?n) AS ?reports) WHERE {{
+  {{ SELECT DISTINCT ?association ?other WHERE {{ #@bind
+      {{ ?association pv:associationSubject ?e ; pv:associationObject ?other }}
+      UNION {{ ?association pv:associationObject ?e ; pv:associationSubject ?other }}
+    }} LIMIT {PAGE_ROWS + 1} }}
+  OPTIONAL {{ ?association pv:associationPredicate ?predicate }}
+  OPTIONAL {{ ?other rdfs:label ?ol }}
+  OPTIONAL {{ ?association pv:evidenceReport ?report }}
+  OPTIONAL {{ ?association pv:quote ?q }}
+  OPTIONAL {{ ?association pv:evidenceSource ?src }}
+  OPTIONAL {{ ?association pv:reportCount ?n }}
+}} GROUP BY ?association ?predicate ?other ORDER BY ?predicate ?other
 """
 
 
@@ -253,9 +260,9 @@ class _Runner:
                 return self.store.query(_ENTITY_GRAPH, bindings=bindings, timeout=self.timeout)
 
             return _write(run, job.fmt, Page(limit=job.max_rows), {})
-        return {
+        found = {
             name: _rows(
-                self.store.query(text, bindings=bindings, timeout=self.timeout), job.max_rows
+                self.store.query(text, bindings=bindings, timeout=self.timeout), job.max_rows + 1
             )
             for name, text in (
                 ("out", _ENTITY_OUT),
@@ -263,6 +270,8 @@ class _Runner:
                 ("evidence", _ENTITY_EVIDENCE),
             )
         }
+        more = [name for name, rows in found.items() if len(rows) > job.max_rows]
+        return {**{name: rows[: job.max_rows] for name, rows in found.items()}, "more": more}
 
     def _saved(self, job: SavedJob) -> Written:
         query = self.catalogue.get(job.name)
