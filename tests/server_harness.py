@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from flask.testing import FlaskClient
 
 from kg.embedded import EmbeddedStore
 from kg.iris import graph_iri
@@ -119,6 +120,19 @@ def serve(location: str, *args: str, env: dict[str, str] | None = None) -> Itera
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextlib.contextmanager
+def app_client(store: str, queries: Path = REPO / "queries") -> Iterator[FlaskClient]:
+    """A Flask test client of the app over ``store`` with the catalogue ``queries`` (one real
+    query process), closed after the block."""
+    from server.app import create_app
+
+    app = create_app({"STORE": store, "QUERIES": str(queries), "QUERY_PROCESSES": 1})
+    try:
+        yield app.test_client()
+    finally:
+        app.extensions["pvkg"].close()
 
 
 def wait_ready(process: subprocess.Popen[str], base: str) -> None:

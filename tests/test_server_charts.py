@@ -14,22 +14,16 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask.testing import FlaskClient
-from server_harness import REPO, build_store
+from server_harness import app_client, build_store
 
 from kg.catalogue import parse_saved_query
 from kg.errors import InputError
-from server.app import create_app
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
-    tmp = tmp_path_factory.mktemp("charts")
-    config = {"STORE": build_store(tmp), "QUERIES": str(REPO / "queries"), "QUERY_PROCESSES": 1}
-    app = create_app(config)
-    try:
-        yield app.test_client()
-    finally:
-        app.extensions["pvkg"].close()
+    with app_client(build_store(tmp_path_factory.mktemp("charts"))) as client:
+        yield client
 
 
 def fields(node: Any) -> set[str]:

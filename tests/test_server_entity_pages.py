@@ -12,12 +12,11 @@ from collections.abc import Iterator
 
 import pytest
 from flask.testing import FlaskClient
-from server_harness import PV, PVID, REPO
+from server_harness import PV, PVID, app_client
 
 from kg.embedded import EmbeddedStore
 from kg.iris import graph_iri
 from kg.store import Provenance
-from server.app import create_app
 from server.jobs import PAGE_ROWS
 
 MEMBERS = PAGE_ROWS + 100
@@ -40,12 +39,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
     provenance = Provenance("test", ("members.nt",), "sha256:0", "tests", "members")
     store.replace_graph(graph_iri("members"), data, provenance)
     store.close()
-    config = {"STORE": str(tmp / "store"), "QUERIES": str(REPO / "queries"), "QUERY_PROCESSES": 1}
-    app = create_app(config)
-    try:
-        yield app.test_client()
-    finally:
-        app.extensions["pvkg"].close()
+    with app_client(str(tmp / "store")) as client:
+        yield client
 
 
 def test_a_page_shows_the_first_rows_sorted_and_says_there_are_more(client: FlaskClient) -> None:

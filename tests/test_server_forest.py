@@ -12,11 +12,10 @@ from collections.abc import Iterator
 
 import pytest
 from flask.testing import FlaskClient
-from server_harness import REPO
+from server_harness import app_client
 
 from kg.embedded import EmbeddedStore
 from loaders import faers
-from server.app import create_app
 from tests.test_faers_history import Q1, Q2, Q2_DELETED, Q3, quarter
 
 HTML = {"Accept": "text/html"}
@@ -29,12 +28,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
     for name, reports, deleted in (("20Q1", Q1, []), ("20Q2", Q2, Q2_DELETED), ("20Q3", Q3, [])):
         faers.load_quarters(store, quarter(tmp / "in", name, reports, deleted))
     store.close()
-    config = {"STORE": str(tmp / "store"), "QUERIES": str(REPO / "queries"), "QUERY_PROCESSES": 1}
-    app = create_app(config)
-    try:
-        yield app.test_client()
-    finally:
-        app.extensions["pvkg"].close()
+    with app_client(str(tmp / "store")) as client:
+        yield client
 
 
 def marks(svg: str, kind: str, layer: int) -> int:
