@@ -17,16 +17,14 @@ from dataclasses import dataclass, field
 from pyoxigraph import NamedNode, QuerySolutions
 
 from kg import vocab
-from kg.iris import graph_iri
 from kg.namespaces import PREFIXES, RDFS, SKOS
 from kg.store import GraphStore
 from loaders.faers import terms
+from loaders.faers.entities import ENTITY_GRAPH
 
 DRUG_PREFIX = PREFIXES["pvid"] + "drug/"
 CONDITION_PREFIX = PREFIXES["pvid"] + "condition/"
 REPORT_PREFIX = PREFIXES["pvid"] + "faers/report/"
-ENTITY_GRAPH = graph_iri("faers-entities")
-"""The one description (type, label, other names) of every drug and condition FAERS mentions."""
 
 
 @dataclass

@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from loaders.faers.casestore import TABLES
 
-COUNTED = ("reports", "exposures", "events", "indications", "deleted")
+COUNTED = tuple(table for table in TABLES if table != "names")
 """The case base tables counting reads (``names`` is read by :mod:`loaders.faers.entities`;
 directories written before it existed have none)."""
 

@@ -3,7 +3,6 @@
 One :func:`derive` call computes, with DuckDB over the case base (never a read of RDF):
 
 * the entity graph: one description of each drug and condition (:mod:`loaders.faers.entities`);
-
 * the statistics graph (current 2×2 tables, PRR/ROR/χ²/IC, EBGM, first-signal quarters,
   indication counts: :mod:`loaders.faers.signals`);
 * the history graph of every quarter that has none or whose inputs changed

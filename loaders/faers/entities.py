@@ -27,11 +27,13 @@ from pathlib import Path
 import duckdb
 
 from kg import vocab
+from kg.iris import graph_iri
 from kg.namespaces import PREFIXES, RDF, RDFS, SKOS
-from loaders.faers.casebase import ENTITY_GRAPH
 from loaders.faers.normalise import literal_text
 
 ID = PREFIXES["pvid"]
+ENTITY_GRAPH = graph_iri("faers-entities")
+"""The one description (type, label, other names) of every drug and condition FAERS mentions."""
 _CLASSES = {
     "drug": f" {RDF['type']} {vocab.Drug} .\n",
     "condition": f" {RDF['type']} {vocab.Condition} .\n",

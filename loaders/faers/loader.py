@@ -34,7 +34,13 @@ from loaders.faers.derive import Derived, Deriver, QuarterInput, Steps, derive
 from loaders.faers.history import history_graph, inputs_name
 from loaders.faers.mapping import QuarterCounts, QuarterMapper
 from loaders.faers.statuses import dedup_graph
-from loaders.faers.swaps import LOADER, STATISTICS_GRAPH, quarter_graph, swap_derived
+from loaders.faers.swaps import (
+    LOADER,
+    STATISTICS_GRAPH,
+    quarter_graph,
+    quarter_of,
+    swap_derived,
+)
 from loaders.faers.tables import QuarterFiles, Rejects, discover
 
 DEFAULT_ROLES = ("PS", "SS")
@@ -118,17 +124,11 @@ def _stage_quarter(
     )
 
 
-def _quarter_key(graph: NamedNode) -> str | None:
-    prefix = quarter_graph("2000q1").value[: -len("2000q1")]
-    value = graph.value
-    return value.removeprefix(prefix) if value.startswith(prefix) else None
-
-
 def _loaded(recorded: dict[str, GraphInfo]) -> dict[str, GraphInfo]:
     """The recorded quarter graphs by quarter key."""
     found = {}
     for info in recorded.values():
-        key = _quarter_key(info.graph)
+        key = quarter_of(quarter_graph, info.graph)
         if key is not None:
             found[key] = info
     return found

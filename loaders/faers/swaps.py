@@ -11,11 +11,13 @@ are dropped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pyoxigraph import NamedNode
 
 from kg.iris import graph_iri
 from kg.store import GraphStore, Provenance
-from loaders.faers.derive import Derived, QuarterInput, Steps
+from loaders.faers.derive import Derived, QuarterInput, StagedDerived, Steps
 from loaders.faers.history import history_graph
 from loaders.faers.statuses import dedup_graph
 
@@ -48,19 +50,14 @@ def swap_derived(
     graphs of quarters not loaded (left by a load that died before its quarter) are dropped.
     """
     derived_from = tuple(quarter_graph(q.key) for q in inputs)
-    with steps.time("swap statistics"):
-        provenance = Provenance(
-            source="faers",
-            files=tuple(q.name for q in inputs),
-            checksum=derived.statistics.checksum(),
-            loader=LOADER,
-            title="FAERS disproportionality statistics",
-            derived_from=derived_from,
-        )
-        count = store.replace_graph(
-            STATISTICS_GRAPH, derived.statistics.path, provenance, optimize=False, incremental=True
-        )
-    for item in derived.graphs:
+    statistics = StagedDerived(
+        STATISTICS_GRAPH,
+        derived.statistics,
+        tuple(q.name for q in inputs),
+        "FAERS disproportionality statistics",
+    )
+    counts = []
+    for item in (statistics, *derived.graphs):
         with steps.time(f"swap {_kind(item.graph)}"):
             provenance = Provenance(
                 source="faers",
@@ -70,21 +67,25 @@ def swap_derived(
                 title=item.title,
                 derived_from=derived_from,
             )
-            store.replace_graph(
-                item.graph, item.staged.path, provenance, optimize=False, incremental=True
+            counts.append(
+                store.replace_graph(
+                    item.graph, item.staged.path, provenance, optimize=False, incremental=True
+                )
             )
     keys = {q.key for q in inputs}
     for info in store.graphs():
-        key = _derived_quarter(info.graph)
+        key = quarter_of(dedup_graph, info.graph) or quarter_of(history_graph, info.graph)
         if key is not None and key not in keys:
             store.drop_graph(info.graph)
-    return count
+    return counts[0]
 
 
-def _derived_quarter(graph: NamedNode) -> str | None:
-    """The quarter of a per-quarter derived graph (deduplication, history), else None."""
-    for make in (dedup_graph, history_graph):
-        prefix = make("2000q1").value[: -len("2000q1")]
-        if graph.value.startswith(prefix):
-            return graph.value.removeprefix(prefix)
-    return None
+def quarter_of(make: Callable[[str], NamedNode], graph: NamedNode) -> str | None:
+    """The quarter key of ``graph`` if ``make`` names it (``quarter_graph``, ``dedup_graph``,
+    ``history_graph``), else None.
+
+    >>> quarter_of(quarter_graph, quarter_graph("2020q3"))
+    '2020q3'
+    """
+    prefix = make("2000q1").value[: -len("2000q1")]
+    return graph.value.removeprefix(prefix) if graph.value.startswith(prefix) else None
