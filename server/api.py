@@ -121,10 +121,9 @@ def find() -> Response:
     text = request.args.get("q", "").strip()
     if not text or len(text) > 200:
         raise ParameterError("q", "give 1 to 200 characters to search for")
-    kind_name = request.args.get("type")
-    if kind_name is not None and kind_name not in search.KINDS:
+    kind = request.args.get("type")
+    if kind is not None and kind not in search.KINDS:
         raise ParameterError("type", f"must be one of {', '.join(search.KINDS)}")
-    kind = search.KINDS[kind_name] if kind_name else None
     limit = _integer("limit", 10, 1, SEARCH_LIMIT)
     answer, _ = svc.pool.run(SearchJob(text, kind, limit), svc.settings.timeout)
     return jsonify(answer.info["results"])

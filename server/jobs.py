@@ -70,7 +70,7 @@ class EntityJob:
 
 @dataclass(frozen=True)
 class SearchJob:
-    """Find entities by name (:mod:`server.search`); ``kind`` a value of
+    """Find entities by name (:mod:`server.search`); ``kind`` one of
     :data:`server.search.KINDS` or ``None`` for any."""
 
     text: str

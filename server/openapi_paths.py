@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server import dumps, graphstore, uploads
+from server import dumps, graphstore, search, uploads
 
 BEARER = "bearerToken"
 """Name of the security scheme of the write endpoint."""
@@ -305,7 +305,7 @@ def _search() -> dict[str, Any]:
         "properties": {
             "iri": {"type": "string", "format": "iri"},
             "label": {"type": "string"},
-            "type": {"type": "string", "enum": ["drug", "condition", "class"]},
+            "type": {"type": "string", "enum": list(search.KINDS)},
             "mesh": {"type": ["string", "null"], "description": "MeSH identifier (D011565)"},
             "matched": {"type": "string", "description": "the name that matched"},
             "rank": {"type": "string", "enum": ["exact", "prefix", "word", "substring"]},
@@ -321,7 +321,7 @@ def _search() -> dict[str, Any]:
             {**_query_param("q", "the text to look for (1 to 200 characters)"), "required": True},
             {
                 **_query_param("type", "only entities of this type"),
-                "schema": {"type": "string", "enum": ["drug", "condition", "class"]},
+                "schema": {"type": "string", "enum": list(search.KINDS)},
             },
             {
                 **_query_param("limit", "most results"),

@@ -26,15 +26,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = {"drug": "drug", "condition": "condition", "class": "drug-class"}
-"""The ``type`` values of a search → the kind names of the index."""
+KINDS = ("drug", "condition", "class")
+"""The ``type`` of an entity in the index and in a search's answer (``class``: a drug class)."""
 
 INDEX_QUERY = """
 PREFIX pv: <https://w3id.org/pvkg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT DISTINCT ?e ?kind ?name ?label ?mesh WHERE {
-  VALUES (?class ?kind) { (pv:Drug "drug") (pv:DrugClass "drug-class") (pv:Condition "condition") }
+  VALUES (?class ?kind) { (pv:Drug "drug") (pv:DrugClass "class") (pv:Condition "condition") }
   ?x a ?class .
   OPTIONAL { ?x pv:concept ?concept }
   BIND(COALESCE(?concept, ?x) AS ?e)
@@ -126,7 +126,7 @@ def search(
         {
             "iri": entry.iri,
             "label": entry.label,
-            "type": "class" if entry.kind == "drug-class" else entry.kind,
+            "type": entry.kind,
             "mesh": entry.mesh,
             "matched": matched,
             "rank": _RANKS[rank],

@@ -11,7 +11,6 @@ with the new ones), ``DELETE`` is :meth:`kg.store.GraphStore.drop_graph`.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from pyoxigraph import DefaultGraph, NamedNode, Triple, parse
 
 from kg.errors import InputError
 from kg.iris import graph_iri
-from kg.staging import StagedGraph
+from kg.staging import StagedGraph, file_checksum
 from kg.store import GraphStore, Provenance
 from server.results import RDF_FORMATS
 
@@ -76,11 +75,7 @@ def new_graph(parts: Iterable[Path]) -> NamedNode:
     """The IRI of a graph ``POST``-ed to the store itself: minted from the SHA-256 of its
     body parts (ADR 0001: IRIs from content, not random), ``pvgraph:upload/<16 hex digits>``.
     The same body posted again names the same graph, to which it adds nothing."""
-    digest = hashlib.sha256()
-    for path in parts:
-        with path.open("rb") as body:
-            digest.update(hashlib.file_digest(body, "sha256").digest())
-    return graph_iri("upload", digest.hexdigest()[:16])
+    return graph_iri("upload", file_checksum(parts).removeprefix("sha256:")[:16])
 
 
 def drop(store: GraphStore, graph: NamedNode) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from typing import IO
 
 from flask import Blueprint, Response, jsonify, request
 from pyoxigraph import NamedNode
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from kg.errors import QueryError
 from kg.iris import META_GRAPH
@@ -108,8 +109,6 @@ def _write(graph: NamedNode | None) -> Response:
     """``PUT`` or ``POST`` the body (or each file part of a multipart/form-data body) into
     ``graph``; ``None``: a new graph named after the body's checksum (201 and its Location)."""
     with _saved_parts() as parts:
-        if isinstance(parts, Response):
-            return parts
         if graph is None:
             graph = uploads.new_graph(path for path, _ in parts)
         job = GraphWriteJob(
@@ -141,27 +140,24 @@ def _run(job: Job) -> dict[str, object]:
 
 
 @contextlib.contextmanager
-def _saved_parts() -> Iterator[list[tuple[Path, str]] | Response]:
+def _saved_parts() -> Iterator[list[tuple[Path, str]]]:
     """The body in temporary files with their formats: one, or one per file part of a
-    multipart/form-data body (each part with its own Content-Type); else a 415/400 problem."""
+    multipart/form-data body (each part with its own Content-Type).
+
+    :raises UnsupportedMediaType: for a body or part of a type that is not RDF (a 415 problem).
+    :raises BadRequest: for a multipart body with a part that is not a file.
+    """
     request.max_content_length = service().settings.max_upload_bytes
     saved: list[tuple[Path, str]] = []
     try:
         if request.mimetype == "multipart/form-data":
             if request.form or not request.files:
-                yield problem(400, "bad-request", "send each part as a file, with its type")
-                return
+                raise BadRequest("send each part as a file, with its type")
             for part in request.files.values():
-                fmt = uploads.MEDIA_TYPES.get(part.mimetype)
-                if fmt is None:
-                    yield _unsupported(f"part {part.filename or part.name!r}: ")
-                    return
+                fmt = _format(part.mimetype, part.filename)
                 saved.append((_saved(part.stream), fmt))
         else:
-            fmt = uploads.MEDIA_TYPES.get(request.mimetype)
-            if fmt is None:
-                yield _unsupported("")
-                return
+            fmt = _format(request.mimetype, None)
             saved.append((_saved(request.stream), fmt))
         yield saved
     finally:
@@ -169,9 +165,14 @@ def _saved_parts() -> Iterator[list[tuple[Path, str]] | Response]:
             path.unlink(missing_ok=True)
 
 
-def _unsupported(where: str) -> Response:
-    accepted = ", ".join([*uploads.MEDIA_TYPES, "multipart/form-data"])
-    return problem(415, "unsupported-media-type", f"{where}send the graph as one of: {accepted}")
+def _format(mimetype: str, part: str | None) -> str:
+    """The format key of an uploaded body or part; a 415 for any other type."""
+    fmt = uploads.MEDIA_TYPES.get(mimetype)
+    if fmt is None:
+        accepted = ", ".join([*uploads.MEDIA_TYPES, "multipart/form-data"])
+        where = f"part {part!r}: " if part else ""
+        raise UnsupportedMediaType(f"{where}send the graph as one of: {accepted}")
+    return fmt
 
 
 def _saved(stream: IO[bytes]) -> Path:
