@@ -44,6 +44,8 @@ DrugConditionAssociation: Final = PV["DrugConditionAssociation"]
 TreatsAssociation: Final = PV["TreatsAssociation"]
 InducesAssociation: Final = PV["InducesAssociation"]
 Source: Final = PV["Source"]
+ExposureTiming: Final = PV["ExposureTiming"]
+Misdiagnosis: Final = PV["Misdiagnosis"]
 
 # value classes (closed sets of individuals below)
 DrugRole: Final = PV["DrugRole"]
@@ -52,6 +54,7 @@ SeriousOutcome: Final = PV["SeriousOutcome"]
 ReactionOutcome: Final = PV["ReactionOutcome"]
 TreatmentResponse: Final = PV["TreatmentResponse"]
 Sex: Final = PV["Sex"]
+TimingRelation: Final = PV["TimingRelation"]
 
 # --- direct drug–condition edges -----------------------------------------------------------
 treats: Final = PV["treats"]
@@ -95,6 +98,22 @@ sequenceNumber: Final = PV["sequenceNumber"]
 addedTo: Final = PV["addedTo"]
 replaces: Final = PV["replaces"]
 indicationResponse: Final = PV["indicationResponse"]
+
+# --- exposure timing and misdiagnoses (ADR 0016) ----------------------------------------------
+timedExposure: Final = PV["timedExposure"]
+timingRelation: Final = PV["timingRelation"]
+referenceReaction: Final = PV["referenceReaction"]
+referenceExposure: Final = PV["referenceExposure"]
+ongoingAtOnsetOf: Final = PV["ongoingAtOnsetOf"]
+stoppedBeforeOnsetOf: Final = PV["stoppedBeforeOnsetOf"]
+startedAfterOnsetOf: Final = PV["startedAfterOnsetOf"]
+startedDuring: Final = PV["startedDuring"]
+startedBefore: Final = PV["startedBefore"]
+hasMisdiagnosis: Final = PV["hasMisdiagnosis"]
+initialDiagnosis: Final = PV["initialDiagnosis"]
+finalDiagnosis: Final = PV["finalDiagnosis"]
+misdiagnosedReaction: Final = PV["misdiagnosedReaction"]
+givenForMisdiagnosis: Final = PV["givenForMisdiagnosis"]
 
 # --- adverse reaction ----------------------------------------------------------------------
 condition: Final = PV["condition"]
@@ -152,6 +171,7 @@ RolePrimarySuspect: Final = PV["RolePrimarySuspect"]
 RoleSecondarySuspect: Final = PV["RoleSecondarySuspect"]
 RoleSuspect: Final = PV["RoleSuspect"]
 RoleConcomitant: Final = PV["RoleConcomitant"]
+RoleNotSuspected: Final = PV["RoleNotSuspected"]
 RoleInteracting: Final = PV["RoleInteracting"]
 RoleTreatment: Final = PV["RoleTreatment"]
 
@@ -185,6 +205,13 @@ ResponsePartial: Final = PV["ResponsePartial"]
 ResponseNone: Final = PV["ResponseNone"]
 ResponseWorsened: Final = PV["ResponseWorsened"]
 ResponseRelapsed: Final = PV["ResponseRelapsed"]
+
+# --- individuals: timing of an exposure (ADR 0016) --------------------------------------------
+OngoingAtOnset: Final = PV["OngoingAtOnset"]
+StoppedBeforeOnset: Final = PV["StoppedBeforeOnset"]
+StartedAfterOnset: Final = PV["StartedAfterOnset"]
+StartedDuring: Final = PV["StartedDuring"]
+StartedBefore: Final = PV["StartedBefore"]
 
 # --- individuals: sex ------------------------------------------------------------------------
 Female: Final = PV["Female"]

@@ -93,6 +93,7 @@ VALUE_CLASSES: dict[str, tuple[str, ...]] = {
         "RoleSecondarySuspect",
         "RoleSuspect",
         "RoleConcomitant",
+        "RoleNotSuspected",
         "RoleInteracting",
         "RoleTreatment",
     ),
@@ -128,6 +129,13 @@ VALUE_CLASSES: dict[str, tuple[str, ...]] = {
         "ResponseRelapsed",
     ),
     "Sex": ("Female", "Male", "SexUnknown"),
+    "TimingRelation": (
+        "OngoingAtOnset",
+        "StoppedBeforeOnset",
+        "StartedAfterOnset",
+        "StartedDuring",
+        "StartedBefore",
+    ),
 }
 
 
