@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kg.errors import InputError
-from loaders.casereport.schema import Condition, Drug, Publication
+from loaders.casereport.entities import Condition, Drug
+from loaders.casereport.schema import Publication
 
 _DRUG_FIELDS = ("label", "kind", "mesh", "match")
 _CONDITION_FIELDS = ("label", "mesh", "match", "tree_numbers")

@@ -7,7 +7,7 @@ arthritis under ``C17.800.859.675`` psoriasis). The closure is transitive and ne
 the same semantics as the cross-source closure computed from the whole of MeSH.
 
 >>> from pathlib import Path
->>> from loaders.casereport.schema import Condition
+>>> from loaders.casereport.entities import Condition
 >>> ps = Condition("psoriasis", "psoriasis", "D011565", "exact", ("C17.800.859.675",))
 >>> psa = Condition("psa", "psoriatic arthritis", "D015535", "exact", ("C17.800.859.675.175",))
 >>> pp = Condition("pp", "paradoxical psoriasis", "D011565", "broad", broader=("psoriasis",))
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from loaders.casereport.schema import Condition
+from loaders.casereport.entities import Condition
 
 
 def below(tree: str, other: str) -> bool:

@@ -10,39 +10,40 @@ exposures, reactions, treatments, lab findings) the mapping derives the direct
   resolved or improved, and a treated reaction's condition when the treatment's ``response``
   is resolved or improved.
 
-The rule is documented for curators in ``docs/casereport-format.md``.
+The rule is documented for curators in ``docs/casereport-format.md``. Exposure timing and
+misdiagnoses (ADR 0016) are mapped by :mod:`loaders.casereport.curation_triples`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from pyoxigraph import Literal, NamedNode, Triple
 
 from kg import vocab
 from kg.iris import association_iri, child_iri, condition_iri, drug_class_iri, drug_iri, record_iri
 from kg.namespaces import DCTERMS, MESH, RDF, RDFS, SKOS, XSD
+from loaders.casereport.curation_triples import (
+    misdiagnosis_iri,
+    misdiagnosis_triples,
+    timing_triples,
+)
+from loaders.casereport.entities import Condition, Drug
+from loaders.casereport.exposures import Exposure, Treatment
+from loaders.casereport.finding_triples import lab_triples, population_triples
 from loaders.casereport.hierarchy import ancestors
-from loaders.casereport.schema import (
+from loaders.casereport.literals import decimal, integer, text
+from loaders.casereport.reactions import Reaction
+from loaders.casereport.schema import Patient, Publication
+from loaders.casereport.values import (
     CHALLENGES,
     FAVOURABLE_RESPONSES,
-    ONSET_RELATIONS,
     OUTCOMES,
     RESPONSES,
     ROLES,
     SERIOUS_OUTCOMES,
     SEXES,
-    Condition,
-    Drug,
-    Exposure,
-    LabFinding,
-    Patient,
-    PopulationFinding,
-    Publication,
-    Reaction,
-    Treatment,
 )
 
 SOURCE = record_iri("source", "casereport")
@@ -72,22 +73,6 @@ def report_iri(key: str, patient_id: str) -> NamedNode:
 def drug_entity_iri(drug: Drug) -> NamedNode:
     """IRI of a curated drug (``pvid:drug/…``) or drug class (``pvid:drug-class/…``)."""
     return drug_class_iri(drug.id) if drug.kind == "drug-class" else drug_iri(drug.id)
-
-
-def text(value: str) -> Literal:
-    """A plain string literal."""
-    return Literal(value)
-
-
-def integer(value: int) -> Literal:
-    """An ``xsd:integer`` literal."""
-    return Literal(str(value), datatype=XSD["integer"])
-
-
-def decimal(value: float | Decimal) -> Literal:
-    """An ``xsd:decimal`` literal written without exponent (``0.006``, ``32``)."""
-    number = Decimal(str(value)).normalize()
-    return Literal(format(number, "f"), datatype=XSD["decimal"])
 
 
 @dataclass
@@ -145,7 +130,7 @@ def publication_triples(publication: Publication) -> list[Triple]:
     for patient in publication.patients:
         triples += _patient(mapper, patient)
     for finding in publication.population_findings:
-        triples += _population(mapper, finding)
+        triples += population_triples(mapper.pub_iri, finding, mapper.drug)
     triples += _associations(mapper)
     return triples
 
@@ -250,7 +235,33 @@ def _patient(m: _Mapper, patient: Patient) -> list[Triple]:
     for treatment in patient.treatments:
         out += _treatment(m, report, patient, treatment, nodes, reactions, condition_of)
     for finding in patient.lab_findings:
-        out += _lab(report, patient, finding, reactions)
+        out += lab_triples(report, patient.label, finding, reactions)
+    out += _curation(m, report, patient, nodes, reactions)
+    return out
+
+
+def _curation(
+    m: _Mapper,
+    report: NamedNode,
+    patient: Patient,
+    nodes: dict[str, NamedNode],
+    reactions: dict[str, NamedNode],
+) -> list[Triple]:
+    """Timing statements of every exposure and treatment, and the case's misdiagnoses."""
+    case = f"{m.pub.label}: {patient.label}"
+    conditions = {c.id: c.label for c in m.pub.conditions}
+    given: list[Exposure | Treatment] = [*patient.exposures, *patient.treatments]
+    names = {
+        "reaction": {r.id: conditions[r.condition] for r in patient.reactions},
+        "exposure": {i.id: m.label(i.drug) for i in given},
+    }
+    targets = {"reaction": reactions, "exposure": nodes}
+    out: list[Triple] = []
+    for item in given:
+        label = f"{m.label(item.drug)} ({case})"
+        out += timing_triples(nodes[item.id], label, item.timing, targets, names)
+    for misdiagnosis in patient.misdiagnoses:
+        out += misdiagnosis_triples(report, misdiagnosis, reactions, conditions, case)
     return out
 
 
@@ -296,6 +307,10 @@ def _exposure(
         out.append(Triple(node, vocab.verbatimDrugName, text(e.verbatim)))
     if e.indication:
         out.append(Triple(node, vocab.indication, condition_iri(e.indication)))
+    if e.misdiagnosis:
+        out.append(
+            Triple(node, vocab.givenForMisdiagnosis, misdiagnosis_iri(report, e.misdiagnosis))
+        )
     if e.indication_response:
         out.append(Triple(node, vocab.indicationResponse, RESPONSES[e.indication_response]))
         if e.indication and e.indication_response in FAVOURABLE_RESPONSES:
@@ -378,50 +393,6 @@ def _treatment(
     out += [Triple(node, vocab.causedReaction, reactions[c]) for c in t.caused]
     if t.response in FAVOURABLE_RESPONSES:
         m.support("treats", t.drug, treated, report, t.response_quote or t.quote)
-    return out
-
-
-def _lab(
-    report: NamedNode, patient: Patient, f: LabFinding, reactions: dict[str, NamedNode]
-) -> list[Triple]:
-    node = child_iri(report, "lab", f.id)
-    label = f"{f.test}: {f.value} at {f.time_point} ({patient.label})"
-    out = [
-        Triple(report, vocab.hasLabFinding, node),
-        Triple(node, _TYPE, vocab.LabFinding),
-        Triple(node, _LABEL, text(label)),
-        Triple(node, vocab.labTest, text(f.test)),
-        Triple(node, vocab.value, text(f.value)),
-        Triple(node, vocab.timePoint, text(f.time_point)),
-        Triple(node, vocab.quote, text(f.quote)),
-    ]
-    optional = ((vocab.unit, f.unit), (vocab.referenceRange, f.reference_range), (_COMMENT, f.note))
-    out += [Triple(node, p, text(v)) for p, v in optional if v]
-    if f.numeric_value is not None:
-        out.append(Triple(node, vocab.numericValue, decimal(f.numeric_value)))
-    if f.time_order is not None:
-        out.append(Triple(node, vocab.timeOrder, integer(f.time_order)))
-    if f.onset and f.reaction:
-        out.append(Triple(node, ONSET_RELATIONS[f.onset], reactions[f.reaction]))
-    return out
-
-
-def _population(m: _Mapper, f: PopulationFinding) -> list[Triple]:
-    node = child_iri(m.pub_iri, "population", f.id)
-    out = [
-        Triple(m.pub_iri, vocab.hasPopulationFinding, node),
-        Triple(node, _TYPE, vocab.PopulationFinding),
-        Triple(node, _LABEL, text(f.statement)),
-        Triple(node, vocab.statement, text(f.statement)),
-        Triple(node, vocab.population, text(f.population)),
-        Triple(node, vocab.proportionLow, decimal(Decimal(str(f.percent_low)) / 100)),
-        Triple(node, vocab.proportionHigh, decimal(Decimal(str(f.percent_high)) / 100)),
-        Triple(node, vocab.quote, text(f.quote)),
-    ]
-    out += [Triple(node, vocab.findingDrug, m.drug(d)) for d in f.drugs]
-    out += [Triple(node, vocab.findingCondition, condition_iri(c)) for c in f.conditions]
-    if f.note:
-        out.append(Triple(node, _COMMENT, text(f.note)))
     return out
 
 

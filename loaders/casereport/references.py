@@ -7,12 +7,10 @@ so that an error can name the entry and field holding the bad reference.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from kg.errors import InputError
-
-if TYPE_CHECKING:
-    from loaders.casereport.schema import Patient, Publication
+from loaders.casereport.exposures import Exposure, Treatment
+from loaders.casereport.schema import Patient, Publication
 
 
 class _Checker:
@@ -139,3 +137,59 @@ def _check_patient(
         check.known(
             f"{where}.lab_findings[{i}]", "reaction", finding.reaction, reactions, "reaction"
         )
+    _check_misdiagnoses(check, where, patient, conditions)
+    timed: list[tuple[str, Exposure | Treatment]] = [
+        (f"{where}.exposures[{i}]", e) for i, e in enumerate(patient.exposures)
+    ]
+    timed += [(f"{where}.treatments[{i}]", t) for i, t in enumerate(patient.treatments)]
+    for at, timed_item in timed:
+        _check_timing(check, at, timed_item, exposures, reactions)
+
+
+def _check_misdiagnoses(
+    check: _Checker, where: str, patient: Patient, conditions: set[str]
+) -> None:
+    """Misdiagnoses name known conditions and, if given, the reaction the final diagnosis is;
+    exposures given for one name it."""
+    ids = check.unique(
+        "misdiagnosis",
+        ((f"{where}.misdiagnoses[{i}]", m.id) for i, m in enumerate(patient.misdiagnoses)),
+    )
+    condition_of = {r.id: r.condition for r in patient.reactions}
+    for i, misdiagnosis in enumerate(patient.misdiagnoses):
+        at = f"{where}.misdiagnoses[{i}]"
+        check.known(at, "initial_diagnosis", misdiagnosis.initial, conditions, "condition")
+        check.known(at, "final_diagnosis", misdiagnosis.final, conditions, "condition")
+        check.known(at, "reaction", misdiagnosis.reaction, set(condition_of), "reaction")
+        if misdiagnosis.reaction and condition_of[misdiagnosis.reaction] != misdiagnosis.final:
+            reason = (
+                f"reaction {misdiagnosis.reaction!r} is {condition_of[misdiagnosis.reaction]!r},"
+                f" not the final diagnosis {misdiagnosis.final!r}"
+            )
+            raise check.fail(at, "reaction", reason)
+    for i, exposure in enumerate(patient.exposures):
+        at = f"{where}.exposures[{i}]"
+        check.known(at, "given_for_misdiagnosis", exposure.misdiagnosis, ids, "misdiagnosis")
+
+
+def _check_timing(
+    check: _Checker,
+    where: str,
+    item: Exposure | Treatment,
+    exposures: set[str],
+    reactions: set[str],
+) -> None:
+    """Each timing item refers to a known reaction or another exposure, at most once each."""
+    seen: set[tuple[str, str]] = set()
+    for i, timing in enumerate(item.timing):
+        at = f"{where}.timing[{i}]"
+        kind = timing.reference_kind
+        if kind == "reaction":
+            check.known(at, "reaction", timing.reference, reactions, "reaction")
+        else:
+            others = exposures - {item.id}
+            check.known(at, "exposure", timing.reference, others, "other exposure or treatment")
+        if (kind, timing.reference) in seen:
+            reason = f"the timing relative to {kind} {timing.reference!r} is given twice"
+            raise check.fail(at, kind, reason)
+        seen.add((kind, timing.reference))
