@@ -34,7 +34,7 @@ def test_wheel_carries_every_saved_query_and_the_ontology(wheel: Path) -> None:
     shipped = {n.split("/share/pvkg/", 1)[1] for n in names if "/share/pvkg/" in n}
     expected = {f"queries/{p.name}" for p in (ROOT / "queries").glob("*.rq")}
     assert expected <= shipped
-    assert "ontology/pvkg.ttl" in shipped
+    assert {"ontology/pvkg.ttl", "ontology/pvkg.owl", "ontology/pvkg.jsonld"} <= shipped
 
 
 def test_installed_wheel_builds_and_answers_outside_the_checkout(
