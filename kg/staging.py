@@ -29,6 +29,7 @@ from typing import IO, TYPE_CHECKING
 from pyoxigraph import NamedNode, Triple
 
 from kg.errors import InputError
+from kg.shapes import ShapeReport, check_staged
 
 if TYPE_CHECKING:
     from kg.store import GraphStore, Provenance
@@ -93,15 +94,20 @@ def replace_staged(
     allow_empty: bool = False,
     optimize: bool = True,
     incremental: bool = False,
+    shapes: ShapeReport | None = None,
 ) -> int:
     """Swap the finished staged file in as ``graph``: :meth:`GraphStore.replace_graph`, but
-    refusing to replace a graph that holds triples with an empty file.
+    refusing to replace a graph that holds triples with an empty file, and refusing a file
+    that breaks the shapes (:func:`kg.shapes.check_staged`: whole if small, else sampled).
 
     An empty result from a non-empty source is almost always a damaged or wrong input (a table
     holding only its header, a cut file); ``allow_empty`` (``--allow-empty``) says it is meant.
 
+    :param shapes: the report of an earlier :func:`kg.shapes.check_staged` of this file, from
+        a loader that swaps several graphs and so checks them all before the first swap.
     :return: the number of triples in the new graph.
     :raises InputError: naming the input (its provenance) and the graph, when refused.
+    :raises kg.shapes.ShapeError: with the report, when the file breaks a shape.
     """
     if not allow_empty and count_lines(staged) == 0:
         current = next((g for g in store.graphs() if g.graph == graph), None)
@@ -112,6 +118,8 @@ def replace_staged(
                 "empty one; pass --allow-empty if that is meant",
                 path=", ".join(provenance.files) or None,
             )
+    if shapes is None:
+        check_staged(graph, staged, count_lines(staged), ", ".join(provenance.files) or None)
     return store.replace_graph(
         graph, staged, provenance, optimize=optimize, incremental=incremental
     )

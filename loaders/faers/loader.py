@@ -26,6 +26,7 @@ from pyoxigraph import NamedNode
 from kg import vocab
 from kg.errors import InputError
 from kg.progress import Progress, no_progress
+from kg.shapes import ShapeReport
 from kg.staging import StagedGraph, replace_staged
 from kg.store import GraphInfo, GraphStore, LoadSummary, Provenance
 from loaders.faers.casebase import CaseBase, read_casebase
@@ -37,8 +38,10 @@ from loaders.faers.statuses import dedup_graph
 from loaders.faers.swaps import (
     LOADER,
     STATISTICS_GRAPH,
+    check_shapes,
     quarter_graph,
     quarter_of,
+    shapes_note,
     swap_derived,
 )
 from loaders.faers.tables import QuarterFiles, Rejects, discover
@@ -308,9 +311,10 @@ def load_quarters(
             problems.write(rejects_file)
         # derived graphs first: the quarter's bulk load sets the database compacting, and
         # the removals of an incremental swap right after it stalled (ADR 0010)
-        count = swap_derived(store, derived, inputs, steps)
+        checked = check_shapes(derived, [(q.graph, q.staged.path) for q in quarters], steps)
+        count = swap_derived(store, derived, inputs, steps, checked)
         with steps.time("swap quarter"):
-            summaries = [_swap_quarter(store, q, problems, rejects_file) for q in quarters]
+            summaries = [_swap_quarter(store, q, problems, rejects_file, checked) for q in quarters]
         if optimize:
             with steps.time("optimize"):
                 store.optimize()
@@ -320,7 +324,11 @@ def load_quarters(
 
 
 def _swap_quarter(
-    store: GraphStore, quarter: StagedQuarter, problems: Rejects, rejects_file: Path | None
+    store: GraphStore,
+    quarter: StagedQuarter,
+    problems: Rejects,
+    rejects_file: Path | None,
+    checked: dict[NamedNode, ShapeReport],
 ) -> LoadSummary:
     provenance = Provenance(
         source="faers",
@@ -329,7 +337,8 @@ def _swap_quarter(
         loader=LOADER,
         title=f"FAERS quarterly extract {quarter.files.key.upper()}",
     )
-    count = replace_staged(store, quarter.graph, quarter.staged.path, provenance, optimize=False)
+    staged, shapes = quarter.staged.path, checked[quarter.graph]  # checked before any swap
+    count = replace_staged(store, quarter.graph, staged, provenance, optimize=False, shapes=shapes)
     mine = sum(1 for entry in problems.entries if entry[0] in quarter.files.names)
     return LoadSummary(
         graph=quarter.graph,
@@ -337,7 +346,7 @@ def _swap_quarter(
         records=quarter.counts.rows["DEMO"],
         rejects=mine,
         rejects_file=rejects_file if mine else None,
-        notes=(_quarter_notes(quarter),),
+        notes=(_quarter_notes(quarter), shapes_note(checked, quarter.graph)),
     )
 
 
@@ -369,10 +378,11 @@ def unload(
             inputs = [_existing_input(store, cases, k, info, counted) for k, info in loaded.items()]
         inputs = [q for q in inputs if q.key != wanted]
         derived = _derive(store, cases, inputs, counted, workdir, stack, steps)
+        checked = check_shapes(derived, [], steps)
         with steps.time("drop"):
             for graph in (quarter_graph(wanted), dedup_graph(wanted), history_graph(wanted)):
                 store.drop_graph(graph)
-        count = swap_derived(store, derived, inputs, steps)
+        count = swap_derived(store, derived, inputs, steps, checked)
         if optimize:
             with steps.time("optimize"):
                 store.optimize()
