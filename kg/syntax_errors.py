@@ -34,6 +34,16 @@ _KEYWORD_TEXT = (  # the SPARQL keywords a misspelt word is compared with
 KEYWORDS = frozenset(_KEYWORD_TEXT.split())
 
 
+def position(message: str) -> tuple[int, int] | None:
+    """The (line, column) of pyoxigraph's syntax error ``message``, or ``None``.
+
+    >>> position("error at 3:15: expected one of NOT, [_]")
+    (3, 15)
+    """
+    match = _POSITION.match(message.strip())
+    return None if match is None else (int(match[1]), int(match[2]))
+
+
 def explain(query: str, message: str) -> str | None:
     """The block of text describing pyoxigraph's syntax error ``message`` about ``query``.
 

@@ -28,6 +28,7 @@ from server import (
     openapi,
     pages,
     problems,
+    querypage,
     sparql,
     write,
 )
@@ -77,6 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         openapi.bp,
         linkeddata.bp,
         pages.bp,
+        querypage.bp,
         health.bp,
     ):
         app.register_blueprint(blueprint)

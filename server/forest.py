@@ -9,15 +9,13 @@ drug the query does not know, or a drug with no signal: no section.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import url_for
 from markupsafe import Markup
 
 from kg.errors import ParameterError
-from server import charts
-from server.jobs import SavedJob
+from server import charts, tables
 from server.service import Service
 
 QUERY = "drug-signals"
@@ -32,14 +30,11 @@ def section(svc: Service, iri: str) -> dict[str, Any] | None:
     query = svc.catalogue.get(QUERY)
     if query.chart is None:
         return None
-    job = SavedJob(QUERY, (("drug", iri),), "dashboard", MOST, 0, svc.dataset_version())
     try:
-        answer, rest = svc.pool.run(job, svc.settings.timeout)
+        table = tables.run(svc, QUERY, {"drug": iri}, MOST)
     except ParameterError:
         return None
-    document = json.loads(answer.body + b"".join(rest))
-    names = [column["name"] for column in document["columns"]]
-    rows = [dict(zip(names, row, strict=True)) for row in document["rows"]]
+    rows = table.rows
     if not rows:
         return None
     title = "PRR and ROR with 95% confidence intervals"
@@ -47,7 +42,7 @@ def section(svc: Service, iri: str) -> dict[str, Any] | None:
     return {
         "figure": Markup(figure),  # noqa: S704 - SVG written by vl-convert from our own spec
         "rows": rows,
-        "truncated": bool(document["meta"].get("truncated")),
+        "truncated": table.truncated,
         "csv": url_for("api.results", name=QUERY, drug=iri, format="csv"),
         "chart": url_for("api.chart", name=QUERY, drug=iri),
     }

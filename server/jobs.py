@@ -79,6 +79,13 @@ class SearchJob:
 
 
 @dataclass(frozen=True)
+class LabelsJob:
+    """Find the labels of ``iris`` (:mod:`server.labels`), for the cells of a page."""
+
+    iris: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class InfoJob:
     """Ask for the dataset version and graph list (for health, ETags, VoID)."""
 
@@ -143,6 +150,7 @@ Job = (
     | SavedJob
     | EntityJob
     | SearchJob
+    | LabelsJob
     | InfoJob
     | UpdateJob
     | DumpJob

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template, request, url_for
 
 from kg.errors import UnknownQueryError
 from kg.namespaces import PREFIXES, compact_iri
-from server import forest
+from server import condition, forest
 from server.jobs import PAGE_ROWS, EntityJob
 from server.negotiation import acceptable_list, choose, prefers_html
 from server.problems import problem
@@ -26,6 +26,7 @@ LABELS = (PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel")
 TYPE = PREFIXES["rdf"] + "type"
 MESH = PREFIXES["mesh"]
 DRUGS = PREFIXES["pvid"] + "drug/"
+CONDITIONS = PREFIXES["pvid"] + "condition/"
 
 
 class UnknownEntityError(UnknownQueryError):
@@ -44,7 +45,8 @@ def entity(key: str) -> Response:
         if not rows["out"] and not rows["in"]:
             raise UnknownEntityError(f"nothing is known about {iri}")
         signals = forest.section(svc, iri) if iri.startswith(DRUGS) else None
-        page = render_template("entity.html", **_page(iri, rows), signals=signals)
+        drugs = condition.section(svc, iri) if iri.startswith(CONDITIONS) else None
+        page = render_template("entity.html", **_page(iri, rows), signals=signals, condition=drugs)
         response = Response(page, content_type="text/html; charset=utf-8")
     else:
         fmt = choose("DESCRIBE", accept, request.args.get("format"))
@@ -81,20 +83,42 @@ def _page(iri: str, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         "incoming": [
             {"predicate": _link(r["p"]), "value": _link(r["s"], r.get("label"))} for r in rows["in"]
         ],
-        "evidence": [
-            {
-                "predicate": _link(r["predicate"]) if "predicate" in r else None,
-                "other": _link(r["other"], r.get("otherLabel")),
-                "reports_of": [
-                    _link({"type": "uri", "value": iri})
-                    for iri in r.get("evidence", {}).get("value", "").split()
-                ],
-                "quotes": [q for q in r.get("quotes", {}).get("value", "").split("\n") if q],
-                "source": r.get("source", {}).get("value"),
-                "reports": r.get("reports", {}).get("value"),
-            }
-            for r in rows["evidence"]
+        "evidence": [_evidence(r) for r in rows["evidence"]],
+    }
+
+
+FAERS_KINDS = {
+    PREFIXES["pv"] + "DisproportionalityStatistics": "FAERS reaction statistics",
+    PREFIXES["pv"] + "IndicationReportCount": "FAERS indication reports",
+}
+
+
+def _evidence(row: dict[str, Any]) -> dict[str, Any]:
+    """One association for the page: what kind of evidence it is, with what, how strong, and
+    where its reports are (the case reports it cites; for FAERS statistics the reports of the
+    pair, through the saved query ``pair-reports``)."""
+    value = {name: cell["value"] for name, cell in row.items()}
+    kind = FAERS_KINDS.get(value.get("faers", ""))
+    other, subject = value["other"], value.get("subject", "")
+    event = other if subject != other else ""
+    reports_page = (
+        url_for("querypage.page", name="pair-reports", drug=subject, event=event)
+        if value.get("faers") == PREFIXES["pv"] + "DisproportionalityStatistics"
+        else None
+    )
+    return {
+        "predicate": _link(row["predicate"]) if "predicate" in row else None,
+        "kind": kind or "curated edge",
+        "other": _link(row["other"], row.get("otherLabel")),
+        "reports_of": [
+            _link({"type": "uri", "value": iri}) for iri in value.get("evidence", "").split()
         ],
+        "reports_page": reports_page,
+        "quotes": [q for q in value.get("quotes", "").split("\n") if q],
+        "source": value.get("source"),
+        "reports": value.get("countA") or value.get("reports"),
+        "prr": float(value["prr"]) if "prr" in value else None,
+        "signal": value.get("signal") == "true",
     }
 
 

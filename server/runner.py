@@ -35,7 +35,7 @@ from kg.errors import PvkgError, QueryError
 from kg.location import open_store
 from kg.params import resolve_parameters
 from kg.store import GraphStore, QueryResult, Term
-from server import search, updates, uploads
+from server import labels, search, updates, uploads
 from server.cells import term_json
 from server.jobs import (
     PAGE_ROWS,
@@ -46,6 +46,7 @@ from server.jobs import (
     GraphJob,
     GraphWriteJob,
     Job,
+    LabelsJob,
     SavedJob,
     SearchJob,
     SparqlJob,
@@ -90,13 +91,15 @@ eight 50k quarters), the page says when there are more, and the rows shown are s
 _ENTITY_EVIDENCE = f"""
 PREFIX pv: <https://w3id.org/pvkg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?association ?predicate ?other (SAMPLE(?ol) AS ?otherLabel)
+SELECT ?association ?predicate ?other (SAMPLE(?ol) AS ?otherLabel) ?subject
        (GROUP_CONCAT(DISTINCT STR(?report); separator=" ") AS ?evidence)
        (GROUP_CONCAT(DISTINCT ?q; separator="\\n") AS ?quotes)
-       (SAMPLE(?src) AS ?source) (SAMPLE(?n) AS ?reports) WHERE {{
-  {{ SELECT DISTINCT ?association ?other WHERE {{ #@bind
-      {{ ?association pv:associationSubject ?e ; pv:associationObject ?other }}
-      UNION {{ ?association pv:associationObject ?e ; pv:associationSubject ?other }}
+       (SAMPLE(?src) AS ?source) (SAMPLE(?n) AS ?reports) (SAMPLE(?kind) AS ?faers)
+       (SAMPLE(?a) AS ?countA) (SAMPLE(?p) AS ?prr) (SAMPLE(?s) AS ?signal) WHERE {{
+  {{ SELECT DISTINCT ?association ?other ?subject WHERE {{ #@bind
+      {{ ?association pv:associationSubject ?e ; pv:associationObject ?other BIND(?e AS ?subject) }}
+      UNION {{ ?association pv:associationObject ?e ; pv:associationSubject ?other
+               BIND(?other AS ?subject) }}
     }} LIMIT {PAGE_ROWS + 1} }}
   OPTIONAL {{ ?association pv:associationPredicate ?predicate }}
   OPTIONAL {{ ?other rdfs:label ?ol }}
@@ -104,7 +107,13 @@ SELECT ?association ?predicate ?other (SAMPLE(?ol) AS ?otherLabel)
   OPTIONAL {{ ?association pv:quote ?q }}
   OPTIONAL {{ ?association pv:evidenceSource ?src }}
   OPTIONAL {{ ?association pv:reportCount ?n }}
-}} GROUP BY ?association ?predicate ?other ORDER BY ?predicate ?other
+  OPTIONAL {{ ?association a ?kind
+             FILTER(?kind IN (pv:IndicationReportCount, pv:DisproportionalityStatistics)) }}
+  OPTIONAL {{ ?association pv:countA ?a }}
+  OPTIONAL {{ ?association pv:prr ?p }}
+  OPTIONAL {{ ?association pv:evansSignal ?s }}
+}} GROUP BY ?association ?predicate ?other ?subject
+ORDER BY DESC(BOUND(?predicate)) ?predicate ?other
 """
 
 
@@ -148,6 +157,8 @@ class _Runner:
             return self._entity(job)
         if isinstance(job, SearchJob):
             return {"results": search.search(self._index(), job.text, job.kind, job.limit)}
+        if isinstance(job, LabelsJob):
+            return {"labels": labels.lookup(self.store, job.iris, self.timeout)}
         if isinstance(job, GraphJob):
             return self._graph(job)
         if isinstance(job, DumpJob):

@@ -22,6 +22,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, request
 
 from kg.errors import QueryError
+from kg.syntax_errors import explain, position
 from server import description
 from server.jobs import SparqlJob
 from server.negotiation import acceptable_list, choose_among, prefers_html
@@ -74,9 +75,22 @@ def endpoint() -> Response:
         columns=star_columns(text) if form == "SELECT" else None,
         include_meta=svc.settings.union_with_meta,
     )
-    response = svc.respond(job)
+    try:
+        response = svc.respond(job)
+    except QueryError as error:
+        return _syntax_problem(text, error)
     response.vary.add("Accept")
     return response
+
+
+def _syntax_problem(text: str, error: QueryError) -> Response:
+    """A syntax error as a problem that shows the line, a caret and what was expected, with
+    ``line`` and ``column`` members for editors; other query errors as they are."""
+    where = position(str(error))
+    explained = explain(text, str(error))
+    if where is None or explained is None:
+        raise error
+    return problem(400, "bad-query", explained, line=where[0], column=where[1])
 
 
 def _protocol_params() -> dict[str, list[str]]:

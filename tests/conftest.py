@@ -10,6 +10,9 @@ import pytest
 
 from kg.embedded import EmbeddedStore
 
+# helper modules that test modules both import and register as plugins: rewrite their asserts
+pytest.register_assert_rewrite("explorer_browser", "server_harness")
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("PVKG_SHARED_DATA", REPO.parent / "shared" / "data"))
 

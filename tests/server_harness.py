@@ -83,8 +83,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(location: str, *args: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run ``pvkg serve`` on a free loopback port until the block ends; yield its base URL."""
+def serve(
+    location: str, *args: str, env: dict[str, str] | None = None, queries: Path = QUERIES
+) -> Iterator[str]:
+    """Run ``pvkg serve`` on a free loopback port until the block ends; yield its base URL
+    (``queries``: the saved-query catalogue, by default the test one)."""
     port = free_port()
     command = [
         sys.executable,
@@ -96,7 +99,7 @@ def serve(location: str, *args: str, env: dict[str, str] | None = None) -> Itera
         "--port",
         str(port),
         "--queries",
-        str(QUERIES),
+        str(queries),
         "--log-level",
         "warning",
         *args,

@@ -217,6 +217,10 @@ def test_openapi_validates_and_lists_parameters(server: str) -> None:
 NOT_API = {
     "/": "the browser page: HTML for people (editor, examples), not an API",
     "/static/{filename}": "the browser page's scripts and styles",
+    "/queries": "the saved-query list for people (the API's is /api/queries)",
+    "/queries/{name}": "a saved query's page for people: form, table, downloads (the API's is "
+    "/api/queries/{name}/results)",
+    "/search": "the search page for people (the API's is /api/search)",
 }
 IMPLICIT_METHODS = {
     "OPTIONS": "CORS preflight, answered by Flask for every route",

@@ -325,12 +325,18 @@ def test_bad_request(base: str, test_id: str) -> None:
     ],
 )
 def test_bad_syntax(base: str, test_id: str, path: str, text: str) -> None:
-    """``bad_query_syntax``, ``bad_update_syntax``: 400 with the parser's message."""
+    """``bad_query_syntax``, ``bad_update_syntax``: 400 with the parser's message (a query's
+    explained at its line and column, with ``line`` and ``column`` members for editors)."""
     field = "query" if path == "/sparql" else "update"
     response = requests.post(base + path, data={field: text}, headers=AUTH, timeout=30)
     assert response.status_code == 400
     assert response.headers["Content-Type"] == "application/problem+json"
-    assert "error at 1:" in response.json()["detail"]
+    problem = response.json()
+    if path == "/sparql":
+        assert problem["detail"].startswith("SPARQL syntax error at line 1, column ")
+        assert (problem["line"], problem["column"]) == (1, len(text) + 1)
+    else:
+        assert "error at 1:" in problem["detail"]
 
 
 def test_bad_update_dataset_conflict(base: str) -> None:

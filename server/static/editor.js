@@ -18,6 +18,8 @@
     return text.replace(/[&<>"]/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})[c]);
   }
 
+  let badLine = 0;  // the line of the last syntax error, marked until the text changes
+
   function paint() {
     const text = query.value;
     let html = "", last = 0, m;
@@ -32,7 +34,13 @@
       html += cls ? `<span class="${cls}">${escapeHtml(m[0])}</span>` : escapeHtml(m[0]);
       last = m.index + m[0].length;
     }
-    highlight.innerHTML = html + escapeHtml(text.slice(last)) + "\n";
+    html += escapeHtml(text.slice(last)) + "\n";
+    if (badLine > 0) {
+      const lines = html.split("\n");
+      if (badLine <= lines.length) lines[badLine - 1] = `<span class="bad-line">${lines[badLine - 1]}</span>`;
+      html = lines.join("\n");
+    }
+    highlight.innerHTML = html;
   }
 
   function showParams(description) {
@@ -55,10 +63,11 @@
     if (!name) return;
     const response = await fetch(`/api/queries/${encodeURIComponent(name)}`);
     const description = await response.json();
-    query.value = description.sparql;
+    // the #+ header is the query's documentation: its page shows it, the editor does not
+    query.value = description.sparql.split("\n").filter((l) => !l.startsWith("#+")).join("\n").trimStart();
     paint();
     showParams(description);
-    selected = {name, text: description.sparql};
+    selected = {name, text: query.value};
   }
 
   function termText(term) {
@@ -68,13 +77,24 @@
     return term.value;
   }
 
+  const PREFIXES = [["https://w3id.org/pvkg/id/", "pvid:"], ["https://w3id.org/pvkg/ontology#", "pv:"],
+    ["https://w3id.org/pvkg/graph/", "pvgraph:"], ["http://id.nlm.nih.gov/mesh/", "mesh:"],
+    ["http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdf:"], ["http://www.w3.org/2000/01/rdf-schema#", "rdfs:"],
+    ["http://www.w3.org/2004/02/skos/core#", "skos:"], ["http://www.w3.org/2002/07/owl#", "owl:"]];
+
+  function compact(iri) {
+    for (const [base, prefix] of PREFIXES) if (iri.startsWith(base)) return prefix + iri.slice(base.length);
+    return iri;
+  }
+
   function renderCell(term) {
     const td = document.createElement("td");
     if (term && term.type === "uri") {
       const a = document.createElement("a");
       a.href = term.value.startsWith("https://w3id.org/pvkg/id/") ?
         "/id/" + term.value.slice("https://w3id.org/pvkg/id/".length) : term.value;
-      a.textContent = term.value;
+      a.textContent = compact(term.value);
+      a.title = term.value;
       td.appendChild(a);
     } else {
       td.textContent = termText(term);
@@ -106,8 +126,24 @@
     return doc.results.bindings.length;
   }
 
+  // the page's address holds what ran (a saved query and its parameters, or the text), so
+  // that it can be shared and reloaded
+  function share() {
+    const address = new URLSearchParams();
+    if (selected && query.value === selected.text) {
+      address.set("example", selected.name);
+      for (const input of paramsBox.querySelectorAll("input")) address.set("p." + input.name, input.value);
+    } else {
+      address.set("query", query.value);
+    }
+    address.set("run", "1");
+    history.replaceState(null, "", "?" + address);
+  }
+
   async function run() {
+    share();
     status.textContent = "running…";
+    if (badLine) { badLine = 0; paint(); }
     results.innerHTML = "";
     const started = performance.now();
     let response;
@@ -127,8 +163,9 @@
     const type = response.headers.get("Content-Type") || "";
     if (!response.ok) {
       const problem = type.includes("json") ? await response.json() : {detail: await response.text()};
-      status.textContent = `error ${response.status}`;
-      results.innerHTML = `<p class="error">${escapeHtml(problem.detail || response.statusText)}</p>`;
+      status.textContent = problem.line ? `syntax error at line ${problem.line}, column ${problem.column}` : `error ${response.status}`;
+      results.innerHTML = `<pre class="error" role="alert">${escapeHtml(problem.detail || response.statusText)}</pre>`;
+      if (problem.line) { badLine = problem.line; paint(); }
       return;
     }
     const elapsed = Math.round(performance.now() - started);
@@ -144,7 +181,7 @@
     }
   }
 
-  query.addEventListener("input", paint);
+  query.addEventListener("input", () => { badLine = 0; paint(); });
   query.addEventListener("scroll", () => { highlight.parentElement.scrollTop = query.scrollTop; });
   query.addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) run(); });
   examples.addEventListener("change", () => loadExample(examples.value));
@@ -154,7 +191,16 @@
   const wanted = new URLSearchParams(window.location.search);
   if (wanted.get("example")) {
     examples.value = wanted.get("example");
-    loadExample(wanted.get("example")).then(() => { if (wanted.get("run")) run(); });
+    loadExample(wanted.get("example")).then(() => {
+      for (const input of paramsBox.querySelectorAll("input")) {
+        if (wanted.has("p." + input.name)) input.value = wanted.get("p." + input.name);
+      }
+      if (wanted.get("run")) run();
+    });
+  } else if (wanted.get("query")) {
+    query.value = wanted.get("query");
+    paint();
+    if (wanted.get("run")) run();
   } else if (wanted.get("run")) {
     run();
   }
