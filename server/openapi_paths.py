@@ -73,6 +73,7 @@ def paths(*, writable: bool, dump_names: list[str] | None = None) -> dict[str, A
         graphstore.PATH: _graph_store(writable),
         f"/dump/{{name}}{dumps.SUFFIX}": {"get": _dump(dump_names)},
         "/id/{key}": {"get": _entity()},
+        "/ontology": {"get": _ontology()},
         "/api/search": {"get": _search()},
         "/api/queries/{name}/chart": {"get": _chart()},
         "/.well-known/void": {"get": _void()},
@@ -265,6 +266,19 @@ def _entity() -> dict[str, Any]:
             },
             "304": {"description": "not modified (ETag)"},
             **problems(404, 406, 503, 504),
+        },
+    }
+
+
+def _ontology() -> dict[str, Any]:
+    return {
+        "operationId": "getOntology",
+        "summary": "The pvkg ontology as Turtle, RDF/XML, JSON-LD or N-Triples, or its HTML page",
+        "tags": ["data"],
+        "parameters": [_query_param("format", "RDF format (overrides Accept)")],
+        "responses": {
+            "200": {"description": "the ontology", "content": {**_RDF, "text/html": _TEXT}},
+            **problems(406),
         },
     }
 
