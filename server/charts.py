@@ -11,6 +11,8 @@ computed here from the data.
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -20,6 +22,9 @@ from kg.catalogue import Chart
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 """The Vega-Lite version the specifications follow (an identifier: nothing is fetched)."""
+
+DRAWN = 64
+"""Charts kept drawn (SVG) per web worker."""
 
 
 def spec(chart: Chart, title: str, data_url: str) -> dict[str, Any]:
@@ -42,8 +47,14 @@ def svg(specification: Mapping[str, Any]) -> str:
     """The chart as SVG, drawn on the server by Vega-Lite itself (``vl-convert-python``, which
     bundles the Vega runtime): the page needs no script and nothing from another host, and
     draws the same specification a dashboard gets. About 50 ms a chart after the first
-    (0.7 s, the runtime starting)."""
-    return str(vl_convert.vegalite_to_svg(vl_spec=dict(specification)))
+    (0.7 s, the runtime starting); a chart drawn before (the same specification, data
+    included, so a new dataset version draws anew) is taken from a cache."""
+    return _drawn(json.dumps(specification, sort_keys=True))
+
+
+@functools.lru_cache(maxsize=DRAWN)
+def _drawn(specification: str) -> str:
+    return str(vl_convert.vegalite_to_svg(vl_spec=json.loads(specification)))
 
 
 def _numeric(chart: Chart) -> list[str]:

@@ -14,6 +14,7 @@ from typing import Any
 from flask import url_for
 from markupsafe import Markup
 
+from kg.catalogue import Chart
 from kg.errors import ParameterError
 from server import charts, tables
 from server.service import Service
@@ -21,6 +22,14 @@ from server.service import Service
 QUERY = "drug-signals"
 MOST = 200
 """Signals drawn at most (the strongest first: the query orders by IC025)."""
+
+HISTORY = "signal-history"
+LINES = 8
+"""Signals drawn over time at most (the strongest)."""
+OVER_TIME = Chart(
+    kind="line", fields={"x": "quarter", "y": "prr", "series": "reaction", "flag": "signal"}
+)
+"""One line per signal: its cumulative PRR by quarter, flagged quarters filled."""
 
 
 def section(svc: Service, iri: str) -> dict[str, Any] | None:
@@ -41,8 +50,25 @@ def section(svc: Service, iri: str) -> dict[str, Any] | None:
     figure = charts.svg(charts.inline(query.chart, title, rows))
     return {
         "figure": Markup(figure),  # noqa: S704 - SVG written by vl-convert from our own spec
+        "history": _history(svc, iri, rows),
         "rows": rows,
         "truncated": table.truncated,
         "csv": url_for("api.results", name=QUERY, drug=iri, format="csv"),
         "chart": url_for("api.chart", name=QUERY, drug=iri),
     }
+
+
+def _history(svc: Service, iri: str, rows: list[dict[str, Any]]) -> Markup | None:
+    """The strongest signals' cumulative PRR quarter by quarter (``signal-history``), one line
+    each, once two quarters or more are loaded; else None."""
+    if HISTORY not in svc.catalogue:
+        return None
+    points = []
+    for row in rows[:LINES]:
+        history = tables.run(svc, HISTORY, {"drug": iri, "event": row["event"]}, MOST)
+        reaction = row.get("eventLabel") or row["event"]
+        points += [{**point, "reaction": reaction} for point in history.rows]
+    if len({point["quarter"] for point in points}) < 2:
+        return None
+    title = "Cumulative PRR by FAERS quarter"
+    return Markup(charts.svg(charts.inline(OVER_TIME, title, points)))  # noqa: S704 - as above

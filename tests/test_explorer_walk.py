@@ -89,6 +89,7 @@ def test_search_drug_plot_condition_evidence_download(
     assert len(points) == len(signals)
     rows = driver.find_elements(By.CSS_SELECTOR, "#signal-table tbody tr")
     assert len(rows) == len(signals)
+    assert not driver.find_elements(By.ID, "signal-history")  # one quarter: no line over time
     screenshot(driver, "drug-infliximab")
 
     # a condition infliximab treats and induces, from its evidence

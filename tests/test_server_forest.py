@@ -66,3 +66,25 @@ def test_the_page_loads_nothing_from_another_host(client: FlaskClient) -> None:
     loaded = re.findall(r'src="([^"]+)"', page) + re.findall(r'<link[^>]+href="([^"]+)"', page)
     assert loaded and not [url for url in loaded if re.match(r"(https?:)?//", url)], loaded
     assert "<script" not in page[page.index("<svg") : page.index("</svg>")]
+
+
+def test_a_drug_page_draws_its_signals_over_the_loaded_quarters(client: FlaskClient) -> None:
+    signals = client.get("/api/queries/drug-signals/results?drug=alphamab").get_json()["rows"]
+    series = {}
+    for signal in signals:
+        found = client.get(
+            "/api/queries/signal-history/results",
+            query_string={"drug": "alphamab", "event": signal[0]},
+        ).get_json()
+        if found["rows"]:
+            series[signal[0]] = [row[0] for row in found["rows"]]  # the quarters
+    assert series and len({q for quarters in series.values() for q in quarters}) >= 2
+    page = client.get("/id/drug/alphamab", headers=HTML).get_data(as_text=True)
+    figure = page[page.index('id="signal-history"') :]
+    svg = figure[figure.index("<svg") : figure.index("</svg>")]
+    lines = re.search(r'<g class="mark-line role-mark[^"]*"[^>]*>(.*?)</g>', svg, re.S)
+    assert lines is not None
+    assert len(re.findall(r"<path\b", lines.group(1))) == len(series)  # one line per signal
+    points = re.search(r'<g class="mark-symbol role-mark[^"]*"[^>]*>(.*?)</g>', svg, re.S)
+    assert points is not None
+    assert len(re.findall(r"<path\b", points.group(1))) == sum(map(len, series.values()))
