@@ -102,7 +102,7 @@ def screenshot(driver: Any, name: str) -> Path:
         return path
     size = driver.get_window_size()
     height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(size["width"], min(max(height + 100, 600), 4000))
+    driver.set_window_size(size["width"], min(max(height + 100, 600), 2400))
     driver.save_screenshot(str(path))
     driver.set_window_size(size["width"], size["height"])
     return path

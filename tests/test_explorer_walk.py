@@ -188,7 +188,8 @@ def test_pages_fit_the_screen_and_load_nothing_from_elsewhere(
             )
             assert wide <= 1, f"{page} is {wide} px wider than a {width} px screen"
             if width < 500:
-                screenshot(chrome, "phone-" + page.strip("/").split("?")[0].replace("/", "-"))
+                name = page.strip("/").split("?")[0].replace("/", "-") or "editor"
+                screenshot(chrome, f"phone-{name}")
         asked = requested(chrome)
     finally:
         chrome.quit()
