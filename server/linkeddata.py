@@ -83,7 +83,7 @@ def _page(iri: str, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         "incoming": [
             {"predicate": _link(r["p"]), "value": _link(r["s"], r.get("label"))} for r in rows["in"]
         ],
-        "evidence": [_evidence(r) for r in rows["evidence"]],
+        "evidence": [_evidence(r, iri) for r in rows["evidence"]],
     }
 
 
@@ -93,14 +93,14 @@ FAERS_KINDS = {
 }
 
 
-def _evidence(row: dict[str, Any]) -> dict[str, Any]:
+def _evidence(row: dict[str, Any], iri: str) -> dict[str, Any]:
     """One association for the page: what kind of evidence it is, with what, how strong, and
     where its reports are (the case reports it cites; for FAERS statistics the reports of the
     pair, through the saved query ``pair-reports``)."""
     value = {name: cell["value"] for name, cell in row.items()}
     kind = FAERS_KINDS.get(value.get("faers", ""))
-    other, subject = value["other"], value.get("subject", "")
-    event = other if subject != other else ""
+    subject = value.get("subject", "")
+    event = value["other"] if subject == iri else iri  # the page is the drug's or the event's
     reports_page = (
         url_for("querypage.page", name="pair-reports", drug=subject, event=event)
         if value.get("faers") == PREFIXES["pv"] + "DisproportionalityStatistics"
@@ -111,7 +111,7 @@ def _evidence(row: dict[str, Any]) -> dict[str, Any]:
         "kind": kind or "curated edge",
         "other": _link(row["other"], row.get("otherLabel")),
         "reports_of": [
-            _link({"type": "uri", "value": iri}) for iri in value.get("evidence", "").split()
+            _link({"type": "uri", "value": report}) for report in value.get("evidence", "").split()
         ],
         "reports_page": reports_page,
         "quotes": [q for q in value.get("quotes", "").split("\n") if q],

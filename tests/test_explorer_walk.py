@@ -10,11 +10,13 @@ from the pages. Screenshots of each page are written to ``var/screenshots/``.
 from __future__ import annotations
 
 import csv
+import re
 import time
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
@@ -212,3 +214,19 @@ def test_condition_drugs_counts_the_signals_the_statistics_flag(explorer: str) -
         rows = answer(explorer, "condition-drugs", condition=condition)
         mine = [r for r in rows if r["drug"] == INFLIXIMAB and r["side"] == "induces"]
         assert [r["signals"] for r in mine] == [0]
+
+
+@pytest.mark.parametrize("page", ["/id/drug/infliximab", "/id/condition/squamous-cell-carcinoma"])
+def test_faers_rows_link_to_the_reports_behind_them(explorer: str, page: str) -> None:
+    """Each FAERS statistics row of an entity page links to its pair's reports, as many as its
+    a; the pair's drug and event are the page and the row's other end, whichever side."""
+    html = requests.get(explorer + page, headers={"Accept": "text/html"}, timeout=30).text
+    links = re.findall(r'href="(/queries/pair-reports\?[^"]+)"', html)
+    assert links
+    for link in links[:3]:
+        query = parse_qs(urlsplit(unescape(link)).query)
+        rows = answer(explorer, "pair-reports", drug=query["drug"][0], event=query["event"][0])
+        stats = answer(explorer, "pair-statistics", drug=query["drug"][0], event=query["event"][0])
+        assert len({r["caseid"] for r in rows}) == stats[0]["a"] > 0
+        shown = requests.get(explorer + unescape(link), timeout=30).text
+        assert shown.count("<tr>") == len(rows) + 1  # the page's table: header + each report
