@@ -97,6 +97,7 @@ def test_alignments_are_shown(page: str) -> None:
     ("name", "pattern"),
     [
         ("DrugExposure", f"?s a <{PV}DrugExposure>"),
+        ("Drug", f"?s a <{PV}Drug>"),  # infliximab is typed in both publications' graphs
         ("ongoingAtOnsetOf", f"?s <{PV}ongoingAtOnsetOf> ?o"),
         ("quote", f"?s <{PV}quote> ?o"),
         ("RoleNotSuspected", f"?s ?p <{PV}RoleNotSuspected>"),
