@@ -52,6 +52,12 @@ def svg(specification: Mapping[str, Any]) -> str:
     return _drawn(json.dumps(specification, sort_keys=True))
 
 
+def warm_up() -> None:
+    """Start the Vega runtime by drawing a tiny chart (about a second, once per process), so
+    that the first page with a plot does not wait for it; run it in a thread at start-up."""
+    vl_convert.vegalite_to_svg(vl_spec={"mark": "point", "data": {"values": [{"x": 1}]}})
+
+
 @functools.lru_cache(maxsize=DRAWN)
 def _drawn(specification: str) -> str:
     return str(vl_convert.vegalite_to_svg(vl_spec=json.loads(specification)))

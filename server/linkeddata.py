@@ -27,6 +27,7 @@ TYPE = PREFIXES["rdf"] + "type"
 MESH = PREFIXES["mesh"]
 DRUGS = PREFIXES["pvid"] + "drug/"
 CONDITIONS = PREFIXES["pvid"] + "condition/"
+MEMBER_OF = PREFIXES["pv"] + "memberOfClass"
 
 
 class UnknownEntityError(UnknownQueryError):
@@ -63,6 +64,7 @@ def _page(iri: str, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     out = rows["out"]
     label = next((r["o"]["value"] for r in out if r["p"]["value"] in LABELS), compact_iri(iri))
     types = [_link(r["o"], r.get("label")) for r in out if r["p"]["value"] == TYPE]
+    classes = [_link(r["o"], r.get("label")) for r in out if r["p"]["value"] == MEMBER_OF]
     mesh = [
         _link(r["o"], r.get("label"))
         for r in out
@@ -74,6 +76,7 @@ def _page(iri: str, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         "iri": iri,
         "label": label,
         "types": types,
+        "classes": classes,
         "mesh": mesh,
         "outgoing": [
             {"predicate": _link(r["p"]), "value": _link(r["o"], r.get("label"))}

@@ -27,6 +27,7 @@ pytestmark = [pytest.mark.integration, needs_browser, needs_data]
 
 INFLIXIMAB = "https://w3id.org/pvkg/id/drug/infliximab"
 PSORIASIS = "https://w3id.org/pvkg/id/condition/psoriasis"
+PV = "https://w3id.org/pvkg/ontology#"
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +93,14 @@ def test_search_drug_plot_condition_evidence_download(
     rows = driver.find_elements(By.CSS_SELECTOR, "#signal-table tbody tr")
     assert len(rows) == len(signals)
     assert not driver.find_elements(By.ID, "signal-history")  # one quarter: no line over time
+    classes = requests.post(
+        explorer + "/sparql",
+        data={"query": f"SELECT DISTINCT ?c WHERE {{ <{INFLIXIMAB}> <{PV}memberOfClass> ?c }}"},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    ).json()["results"]["bindings"]
+    shown = driver.find_elements(By.CSS_SELECTOR, "#classes a")
+    assert classes and len(shown) == len(classes)  # its MeSH classes, each a link
     screenshot(driver, "drug-infliximab")
 
     # a condition infliximab treats and induces, from its evidence

@@ -16,6 +16,7 @@ import logging
 import multiprocessing
 import os
 import socket
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -209,7 +210,9 @@ class ServeApplication(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        """Build the Flask app in the worker process (each worker has its own query pool)."""
+        """Build the Flask app in the worker process (each worker has its own query pool), and
+        start the chart runtime in the background (:func:`server.charts.warm_up`)."""
+        from server import charts
         from server.app import create_app
 
         logging.basicConfig(
@@ -219,4 +222,6 @@ class ServeApplication(BaseApplication):  # type: ignore[misc]
         logging.getLogger(__name__).info(
             "allocating memory with %s", os.environ.get("LD_PRELOAD") or "the C library's malloc"
         )
-        return create_app(self.app_config)
+        app = create_app(self.app_config)
+        threading.Thread(target=charts.warm_up, name="chart-warm-up", daemon=True).start()
+        return app
