@@ -96,19 +96,27 @@ FAERS_KINDS = {
 }
 
 
+REPORTS_BEHIND = {
+    PREFIXES["pv"] + "DisproportionalityStatistics": ("pair-reports", "event"),
+    PREFIXES["pv"] + "IndicationReportCount": ("indication-reports", "condition"),
+}
+"""The saved query listing the reports behind each kind of FAERS evidence, and the name of
+its condition parameter (its drug parameter is ``drug``)."""
+
+
 def _evidence(row: dict[str, Any], iri: str) -> dict[str, Any]:
     """One association for the page: what kind of evidence it is, with what, how strong, and
-    where its reports are (the case reports it cites; for FAERS statistics the reports of the
-    pair, through the saved query ``pair-reports``)."""
+    where its reports are (the case reports it cites; for FAERS evidence the reports behind
+    it, through :data:`REPORTS_BEHIND`)."""
     value = {name: cell["value"] for name, cell in row.items()}
     kind = FAERS_KINDS.get(value.get("faers", ""))
     subject = value.get("subject", "")
-    event = value["other"] if subject == iri else iri  # the page is the drug's or the event's
-    reports_page = (
-        url_for("querypage.page", name="pair-reports", drug=subject, event=event)
-        if value.get("faers") == PREFIXES["pv"] + "DisproportionalityStatistics"
-        else None
-    )
+    term = value["other"] if subject == iri else iri  # the page is the drug's or the term's
+    behind = REPORTS_BEHIND.get(value.get("faers", ""))
+    reports_page = None
+    if behind is not None:
+        pair: dict[str, Any] = {"drug": subject, behind[1]: term}
+        reports_page = url_for("querypage.page", name=behind[0], **pair)
     return {
         "predicate": _link(row["predicate"]) if "predicate" in row else None,
         "kind": kind or "curated edge",
