@@ -73,8 +73,10 @@ def results(name: str) -> Response:
     """Run a saved query with the parameters of the query string."""
     svc = service()
     query = svc.catalogue.get(name)
-    limit = _integer("limit", min(DEFAULT_LIMIT, svc.settings.max_rows), 1, svc.settings.max_rows)
-    offset = _integer("offset", 0, 0, None)
+    limit = integer_arg(
+        "limit", min(DEFAULT_LIMIT, svc.settings.max_rows), 1, svc.settings.max_rows
+    )
+    offset = integer_arg("offset", 0, 0, None)
     fmt = _format(query)
     if fmt is None:
         return problem(406, "not-acceptable", f"{name} answers in: {', '.join(_offers(query))}")
@@ -124,12 +126,17 @@ def find() -> Response:
     kind = request.args.get("type")
     if kind is not None and kind not in search.KINDS:
         raise ParameterError("type", f"must be one of {', '.join(search.KINDS)}")
-    limit = _integer("limit", 10, 1, SEARCH_LIMIT)
+    limit = integer_arg("limit", 10, 1, SEARCH_LIMIT)
     answer, _ = svc.pool.run(SearchJob(text, kind, limit), svc.settings.timeout)
     return jsonify(answer.info["results"])
 
 
-def _integer(name: str, default: int, low: int, high: int | None) -> int:
+def integer_arg(name: str, default: int, low: int, high: int | None) -> int:
+    """The query-string argument ``name`` as an integer from ``low`` to ``high`` (``None``: no
+    bound), ``default`` when absent.
+
+    :raises kg.errors.ParameterError: naming the argument, if it is not such an integer.
+    """
     text = request.args.get(name)
     if text is None:
         return default

@@ -18,6 +18,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from kg.catalogue import Parameter, SavedQuery
 from kg.errors import ParameterError, QueryTimeoutError
 from server import tables
+from server.api import integer_arg
 from server.service import service
 
 bp = Blueprint("querypage", __name__)
@@ -35,8 +36,8 @@ def page(name: str) -> Response:
     svc = service()
     query = svc.catalogue.get(name)
     given = {p.name: request.args[p.name] for p in query.params if request.args.get(p.name)}
-    limit = _number("limit", PAGE, svc.settings.max_rows)
-    offset = _number("offset", 0, None)
+    limit = integer_arg("limit", PAGE, 1, svc.settings.max_rows)
+    offset = integer_arg("offset", 0, 0, None)
     missing = [p.name for p in query.params if p.required and p.name not in given]
     answer: dict[str, Any] = {}
     status = 200
@@ -113,14 +114,3 @@ def _field(param: Parameter, value: str | None) -> dict[str, Any]:
         "min": param.minimum,
         "max": param.maximum,
     }
-
-
-def _number(name: str, default: int, high: int | None) -> int:
-    """A paging argument; a bad one is a 400 naming it."""
-    text = request.args.get(name)
-    if text is None or text == "":
-        return default
-    if not text.isdigit() or (high is not None and int(text) > high):
-        bound = f"from 0 to {high}" if high is not None else "at least 0"
-        raise ParameterError(name, f"must be a whole number {bound}")
-    return int(text) if name != "limit" or int(text) > 0 else default
