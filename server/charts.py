@@ -23,6 +23,9 @@ from kg.catalogue import Chart
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 """The Vega-Lite version the specifications follow (an identifier: nothing is fetched)."""
 
+FONT = "DejaVu Sans, Verdana, sans-serif"
+"""The font of the charts pvkg draws (DejaVu Sans: Debian's default, which vl-convert finds)."""
+
 DRAWN = 64
 """Charts kept drawn (SVG) per web worker."""
 
@@ -40,6 +43,9 @@ def inline(chart: Chart, title: str, rows: Iterable[Mapping[str, Any]]) -> dict[
     drawn = spec(chart, title, "")
     drawn["data"] = {"values": [dict(row) for row in rows]}
     drawn["width"] = 560
+    # measured and drawn in one font (vl-convert measures text with the fonts it finds here;
+    # a browser with another default font would overflow the labels it measured)
+    drawn["config"] = {"font": FONT}
     return drawn
 
 
