@@ -40,6 +40,10 @@ PROBES = 100
 """Subjects sampled from a bigger staged file (evenly spaced byte offsets)."""
 PER_TARGET = 50
 """Nodes sampled per shape target from a bigger graph in a store."""
+ENTAILED_SOURCES = frozenset({"inferred"})
+"""Provenance sources of graphs that only restate other graphs' nodes (entailed types and
+links, ``kg.inference``): the shapes describe asserted nodes, so ``pvkg validate`` skips these
+unless they are named."""
 SHOWN = 20
 """Violations listed in a report (the count covers all)."""
 

@@ -21,7 +21,8 @@ from cli.main import main
 from kg import shapes
 from kg.embedded import EmbeddedStore
 from kg.samples import from_staged
-from kg.staging import count_lines
+from kg.staging import count_lines, file_checksum
+from kg.store import Provenance
 from loaders.faers import normalise
 from tests.conftest import shared
 
@@ -223,3 +224,27 @@ def dump(store: Path) -> bytes:
         return out.read_bytes()
     finally:
         opened.close()
+
+
+def test_validate_skips_an_entailed_graph_unless_it_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store_dir = tmp_path / "store"
+    statistics = "https://w3id.org/pvkg/id/association/induces/x/y/faers"
+    typed = tmp_path / "inferred.nt"  # a superclass type, the node's properties live elsewhere
+    typed.write_text(
+        f"<{statistics}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        "<https://w3id.org/pvkg/ontology#DrugConditionAssociation> .\n"
+    )
+    store = EmbeddedStore(store_dir)
+    inferred = NamedNode("https://w3id.org/pvkg/graph/inferred")
+    provenance = Provenance("inferred", (), file_checksum([typed]), "test", "entailments")
+    store.replace_graph(inferred, typed, provenance)
+    store.close()
+    capsys.readouterr()
+    assert main(["--store", str(store_dir), "validate"]) == 0
+    out = capsys.readouterr().out
+    assert f"graph <{inferred.value}>: skipped (entailments of other graphs" in out
+    assert main(["--store", str(store_dir), "validate", "pvgraph:inferred"]) == 1
+    out = capsys.readouterr().out
+    assert "pvid:association/induces/x/y/faers pv:associationSubject: an association" in out

@@ -15,7 +15,7 @@ from cli.context import open_store
 from kg.errors import ParameterError
 from kg.iris import META_GRAPH
 from kg.namespaces import expand_curie
-from kg.shapes import PER_TARGET, SHAPES_FILE, validate_graph
+from kg.shapes import ENTAILED_SOURCES, PER_TARGET, SHAPES_FILE, validate_graph
 from kg.store import GraphStore
 
 
@@ -35,7 +35,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         nargs="*",
         metavar="GRAPH",
         help="graph IRI or CURIE, e.g. pvgraph:faers/2020q3 (default: every graph, and the "
-        "provenance graph pvgraph:meta)",
+        "provenance graph pvgraph:meta, but not an inferred graph of entailments)",
     )
     parser.add_argument(
         "--whole",
@@ -71,9 +71,13 @@ def chosen_graphs(store: GraphStore, names: list[str]) -> list[NamedNode]:
 
     :raises ParameterError: if a name is not a graph of the store.
     """
-    present = [info.graph for info in store.graphs()] + [META_GRAPH]
+    infos = store.graphs()
+    present = [info.graph for info in infos] + [META_GRAPH]
     if not names:
-        return present
+        entailed = [i.graph for i in infos if i.source in ENTAILED_SOURCES]
+        for graph in entailed:
+            print(f"graph <{graph.value}>: skipped (entailments of other graphs; name it to check)")
+        return [graph for graph in present if graph not in entailed]
     chosen = []
     for name in names:
         graph = NamedNode(expand_curie(name) or name.strip("<>"))
