@@ -41,8 +41,7 @@ def entity(key: str) -> Response:
     iri = PREFIXES["pvid"] + key
     accept = request.headers.get("Accept")
     if prefers_html(accept) and not request.args.get("format"):
-        answer, _ = svc.pool.run(EntityJob(iri, "page", PAGE_ROWS), svc.settings.timeout)
-        rows = answer.info
+        rows = svc.facts(EntityJob(iri, "page", PAGE_ROWS))
         if not rows["out"] and not rows["in"]:
             raise UnknownEntityError(f"nothing is known about {iri}")
         signals = forest.section(svc, iri) if iri.startswith(DRUGS) else None

@@ -9,6 +9,7 @@ remote store that changed). ETags are the dataset version plus a hash of the job
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 import time
 from collections import OrderedDict
@@ -206,6 +207,27 @@ class Service:
         if tag is not None:
             response.set_etag(tag)
         return response
+
+    def body(self, job: Job) -> bytes:
+        """The whole body of the answer to ``job``, for a page that renders it: run, or reused
+        from the cache that :meth:`respond` keeps (and kept there in turn)."""
+        cached = self._cached(job)
+        if cached is not None:
+            return cached.body
+        answer, rest = self.pool.run(job, self.settings.timeout)
+        body = answer.body + b"".join(rest)
+        self._store(job, Cached(body, tuple(_answer_headers(answer).items())))
+        return body
+
+    def facts(self, job: Job) -> dict[str, Any]:
+        """What a job answers with besides a body (:attr:`Answer.info`: an entity page's rows,
+        labels), run or reused from the same cache (kept there as JSON)."""
+        cached = self._cached(job)
+        if cached is not None:
+            return dict(json.loads(cached.body))
+        answer, _ = self.pool.run(job, self.settings.timeout)
+        self._store(job, Cached(json.dumps(answer.info).encode(), ()))
+        return answer.info
 
     def _cached(self, job: Job) -> Cached | None:
         if self.settings.cache_entries <= 0:

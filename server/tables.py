@@ -51,8 +51,7 @@ def run(svc: Service, name: str, params: Mapping[str, str], limit: int, offset: 
     """
     given = tuple(sorted(params.items()))
     job = SavedJob(name, given, "dashboard", limit, offset, svc.dataset_version())
-    answer, rest = svc.pool.run(job, svc.settings.timeout)
-    document = json.loads(answer.body + b"".join(rest))
+    document = json.loads(svc.body(job))
     names = [column["name"] for column in document["columns"]]
     rows = [dict(zip(names, row, strict=True)) for row in document["rows"]]
     meta = document["meta"]
@@ -64,8 +63,7 @@ def labels(svc: Service, iris: Iterable[str]) -> dict[str, str]:
     wanted = tuple(sorted(set(iris)))
     if not wanted:
         return {}
-    answer, _ = svc.pool.run(LabelsJob(wanted), svc.settings.timeout)
-    return dict(answer.info["labels"])
+    return dict(svc.facts(LabelsJob(wanted))["labels"])
 
 
 def href(iri: str) -> str:

@@ -56,3 +56,28 @@ def test_a_page_with_few_links_says_nothing_more(client: FlaskClient) -> None:
     page = client.get("/id/drug/m0001", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "there are more" not in page
     assert "big class" in page
+
+
+def test_a_page_seen_before_is_answered_from_the_cache(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The second view of a page needs no query process: with the pool closed, the same page
+    (its description and its drug-signals answer, empty here, both come from the cache)."""
+    tmp = tmp_path_factory.mktemp("cached-page")
+    data = tmp / "one.nt"
+    data.write_text(
+        f'<{PVID}drug/solo> <http://www.w3.org/2000/01/rdf-schema#label> "solo" .\n'
+        f"<{PVID}drug/solo> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{PV}Drug> .\n"
+    )
+    store = EmbeddedStore(tmp / "store")
+    provenance = Provenance("test", ("one.nt",), "sha256:0", "tests", "one")
+    store.replace_graph(graph_iri("one"), data, provenance)
+    store.close()
+    with app_client(str(tmp / "store")) as client:
+        first = client.get("/id/drug/solo", headers={"Accept": "text/html"})
+        client.application.extensions["pvkg"].pool.close()
+        again = client.get("/id/drug/solo", headers={"Accept": "text/html"})
+        other = client.get("/id/drug/other", headers={"Accept": "text/html"})
+    assert first.status_code == again.status_code == 200
+    assert again.get_data() == first.get_data()
+    assert other.status_code != 200  # not cached: the closed pool cannot answer it
