@@ -21,7 +21,9 @@ from server.service import Service
 
 QUERY = "drug-signals"
 MOST = 200
-"""Signals drawn at most (the strongest first: the query orders by IC025)."""
+"""Signals listed at most (the strongest first: the query orders by IC025)."""
+PLOTTED = 50
+"""Signals drawn at most: a forest plot of more is no longer read (and draws in seconds)."""
 
 HISTORY = "signal-history"
 LINES = 8
@@ -47,12 +49,13 @@ def section(svc: Service, iri: str) -> dict[str, Any] | None:
     if not rows:
         return None
     title = "PRR and ROR with 95% confidence intervals"
-    figure = charts.svg(charts.inline(query.chart, title, rows))
+    figure = charts.svg(charts.inline(query.chart, title, rows[:PLOTTED]))
     return {
         "figure": Markup(figure),  # noqa: S704 - SVG written by vl-convert from our own spec
         "history": _history(svc, iri, rows),
         "rows": rows,
         "truncated": table.truncated,
+        "plotted": min(len(rows), PLOTTED),
         "csv": url_for("api.results", name=QUERY, drug=iri, format="csv"),
         "chart": url_for("api.chart", name=QUERY, drug=iri),
     }

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from conftest import shared
 from flask.testing import FlaskClient
 from server_harness import app_client
 
@@ -88,3 +90,23 @@ def test_a_drug_page_draws_its_signals_over_the_loaded_quarters(client: FlaskCli
     points = re.search(r'<g class="mark-symbol role-mark[^"]*"[^>]*>(.*?)</g>', svg, re.S)
     assert points is not None
     assert len(re.findall(r"<path\b", points.group(1))) == sum(map(len, series.values()))
+
+
+def test_the_plot_draws_the_strongest_and_the_table_lists_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from server import forest
+
+    store = EmbeddedStore(tmp_path / "store")
+    faers.load_quarters(store, shared("faers", "faers_ascii_2020q3_slice"))
+    store.close()
+    with app_client(str(tmp_path / "store")) as one:
+        rows = one.get("/api/queries/drug-signals/results?drug=infliximab").get_json()["rows"]
+        assert len(rows) >= 2
+        monkeypatch.setattr(forest, "PLOTTED", len(rows) - 1)
+        page = one.get("/id/drug/infliximab", headers=HTML).get_data(as_text=True)
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert marks(svg, "symbol", 0) == len(rows) - 1
+    table = page[page.index('id="signal-table"') :]
+    assert table[: table.index("</table>")].count("<tr>") == len(rows) + 1
+    assert f"The\nstrongest {len(rows) - 1} by IC025 are drawn" in page
