@@ -248,3 +248,21 @@ def test_validate_skips_an_entailed_graph_unless_it_is_named(
     assert main(["--store", str(store_dir), "validate", "pvgraph:inferred"]) == 1
     out = capsys.readouterr().out
     assert "pvid:association/induces/x/y/faers pv:associationSubject: an association" in out
+
+
+@pytest.mark.parametrize("name", ["patient", "drug-condition-association"])
+def test_rdf_load_refuses_a_file_that_breaks_the_shapes_and_leaves_the_store(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "store"
+    assert main(["--store", str(store), "build"]) == 0
+    before = dump(store)
+    fixture = FIXTURES / f"{name}.ttl"
+    capsys.readouterr()
+    argv = ["load", "rdf", str(fixture), "--graph", "https://w3id.org/pvkg/graph/extra"]
+    assert main(["--store", str(store), *argv]) == 1
+    err = capsys.readouterr().err
+    assert f"pvkg: error: {fixture.name}: refused by the shapes in shapes.ttl: " in err
+    for focus, path in expected(fixture):
+        assert f"  {focus} {path}: " in err
+    assert dump(store) == before
