@@ -35,10 +35,9 @@ from kg.errors import PvkgError, QueryError
 from kg.location import open_store
 from kg.params import resolve_parameters
 from kg.store import GraphStore, QueryResult, Term
-from server import labels, search, updates, uploads
+from server import describe, labels, search, updates, uploads
 from server.cells import term_json
 from server.jobs import (
-    PAGE_ROWS,
     Answer,
     DumpJob,
     EntityJob,
@@ -66,55 +65,8 @@ log = logging.getLogger(__name__)
 
 _RESOLVED_ENTRIES = 4096
 
-_ENTITY_GRAPH = """
-CONSTRUCT { ?e ?p ?o . ?s ?q ?e }
-WHERE { { ?e ?p ?o } UNION { ?s ?q ?e } }
-"""
 _NAMED_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 _DEFAULT_GRAPH = "CONSTRUCT WHERE { ?s ?p ?o }"
-_ENTITY_OUT = """
-SELECT ?p ?o (SAMPLE(?l) AS ?label) WHERE {
-  ?e ?p ?o .
-  OPTIONAL { ?o <http://www.w3.org/2000/01/rdf-schema#label> ?l }
-} GROUP BY ?p ?o ORDER BY ?p ?o
-"""
-_ENTITY_IN = f"""
-SELECT ?s ?p (SAMPLE(?l) AS ?label) WHERE {{
-  {{ SELECT DISTINCT ?s ?p WHERE {{ #@bind
-      ?s ?p ?e }} LIMIT {PAGE_ROWS + 1} }}
-  OPTIONAL {{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }}
-}} GROUP BY ?s ?p ORDER BY ?p ?s
-"""
-"""A condition of a large FAERS store is the object of hundreds of thousands of reactions: the
-sub-select takes the first rows the engine finds (no sort over all of them: 43 s → 0.04 s on
-eight 50k quarters), the page says when there are more, and the rows shown are sorted."""
-_ENTITY_EVIDENCE = f"""
-PREFIX pv: <https://w3id.org/pvkg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?association ?predicate ?other (SAMPLE(?ol) AS ?otherLabel) ?subject
-       (GROUP_CONCAT(DISTINCT STR(?report); separator=" ") AS ?evidence)
-       (GROUP_CONCAT(DISTINCT ?q; separator="\\n") AS ?quotes)
-       (SAMPLE(?src) AS ?source) (SAMPLE(?n) AS ?reports) (SAMPLE(?kind) AS ?faers)
-       (SAMPLE(?a) AS ?countA) (SAMPLE(?p) AS ?prr) (SAMPLE(?s) AS ?signal) WHERE {{
-  {{ SELECT DISTINCT ?association ?other ?subject WHERE {{ #@bind
-      {{ ?association pv:associationSubject ?e ; pv:associationObject ?other BIND(?e AS ?subject) }}
-      UNION {{ ?association pv:associationObject ?e ; pv:associationSubject ?other
-               BIND(?other AS ?subject) }}
-    }} LIMIT {PAGE_ROWS + 1} }}
-  OPTIONAL {{ ?association pv:associationPredicate ?predicate }}
-  OPTIONAL {{ ?other rdfs:label ?ol }}
-  OPTIONAL {{ ?association pv:evidenceReport ?report }}
-  OPTIONAL {{ ?association pv:quote ?q }}
-  OPTIONAL {{ ?association pv:evidenceSource ?src }}
-  OPTIONAL {{ ?association pv:reportCount ?n }}
-  OPTIONAL {{ ?association a ?kind
-             FILTER(?kind IN (pv:IndicationReportCount, pv:DisproportionalityStatistics)) }}
-  OPTIONAL {{ ?association pv:countA ?a }}
-  OPTIONAL {{ ?association pv:prr ?p }}
-  OPTIONAL {{ ?association pv:evansSignal ?s }}
-}} GROUP BY ?association ?predicate ?other ?subject
-ORDER BY DESC(BOUND(?predicate)) ?predicate ?other
-"""
 
 
 @dataclass(frozen=True)
@@ -268,7 +220,7 @@ class _Runner:
         if job.fmt != "page":
 
             def run() -> QueryResult:
-                return self.store.query(_ENTITY_GRAPH, bindings=bindings, timeout=self.timeout)
+                return self.store.query(describe.GRAPH, bindings=bindings, timeout=self.timeout)
 
             return _write(run, job.fmt, Page(limit=job.max_rows), {})
         found = {
@@ -276,9 +228,9 @@ class _Runner:
                 self.store.query(text, bindings=bindings, timeout=self.timeout), job.max_rows + 1
             )
             for name, text in (
-                ("out", _ENTITY_OUT),
-                ("in", _ENTITY_IN),
-                ("evidence", _ENTITY_EVIDENCE),
+                ("out", describe.OUT),
+                ("in", describe.IN),
+                ("evidence", describe.EVIDENCE),
             )
         }
         more = [name for name, rows in found.items() if len(rows) > job.max_rows]
