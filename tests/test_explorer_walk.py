@@ -188,6 +188,7 @@ def test_pages_fit_the_screen_and_load_nothing_from_elsewhere(
         "/search?q=psoria",
         "/id/drug/infliximab",
         "/id/condition/psoriasis",
+        "/ontology",
     ]
     chrome = browser(explorer, tmp_path, width=width, height=900)
     try:
