@@ -71,12 +71,12 @@ def from_staged(path: Path, lines: int, *, limit: int, probes: int) -> Sample:
         return Sample(path.read_text(encoding="utf-8"), None, lines)
     with path.open("rb") as source:
         size = os.fstat(source.fileno()).st_size
-        blocks = {}
+        blocks: dict[str, list[str]] = {}
         for offset in (size * i // probes for i in range(probes)):
             block = _block_after(source, offset)
             if block:
                 blocks[_subject(block[0])] = block
-            out = {line for block in blocks.values() for line in block}
+        out = {line for block in blocks.values() for line in block}
         out.update(_object_types(source, size, blocks.values()))
     focus = tuple(s[1:-1] for s in blocks if s.startswith("<"))
     kinds = _kinds(out, set(blocks))

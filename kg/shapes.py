@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pyoxigraph import Literal, NamedNode, QuerySolutions, RdfFormat, Store
+from pyoxigraph import Literal, NamedNode, QuerySolutions, QueryTriples, RdfFormat, Store
 
 from kg.errors import PvkgError
 from kg.namespaces import compact_iri
@@ -50,7 +50,7 @@ SHOWN = 20
 SH = "http://www.w3.org/ns/shacl#"
 _RESULTS = f"""PREFIX sh: <{SH}>
 SELECT ?focus ?path ?message ?value WHERE {{
-  ?report sh:result ?r . ?r sh:focusNode ?focus .
+  ?report sh:result ?r . ?r sh:focusNode ?focus ; sh:resultSeverity sh:Violation .
   OPTIONAL {{ ?r sh:resultPath ?path }}
   OPTIONAL {{ ?r sh:resultMessage ?message }}
   OPTIONAL {{ ?r sh:value ?value }}
@@ -159,7 +159,10 @@ def _individuals() -> str:
     """The ontology's coded values with their classes, as N-Triples: sh:class checks roles,
     outcomes and the like against them, so the shapes need not list them."""
     ontology = _parsed(ONTOLOGY_FILE.read_text(encoding="utf-8"), RdfFormat.TURTLE)
-    return "".join(sorted(f"{t} .\n" for t in ontology.query(_INDIVIDUALS)))  # type: ignore[union-attr]
+    triples = ontology.query(_INDIVIDUALS)
+    if not isinstance(triples, QueryTriples):
+        return ""
+    return "".join(sorted(f"{t} .\n" for t in triples))
 
 
 @lru_cache(maxsize=1)
