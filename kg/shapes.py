@@ -34,9 +34,9 @@ if TYPE_CHECKING:
 
 SHAPES_FILE = shipped_dir("ontology") / "shapes.ttl"
 ONTOLOGY_FILE = shipped_dir("ontology") / "pvkg.ttl"
-WHOLE_LIMIT = 2_500
+WHOLE_LIMIT = 1_500
 """Graphs of at most this many triples are validated whole (pySHACL: ~6k triples/s)."""
-PROBES = 100
+PROBES = 50
 """Subjects sampled from a bigger staged file (evenly spaced byte offsets)."""
 PER_TARGET = 50
 """Nodes sampled per shape target from a bigger graph in a store."""
