@@ -104,3 +104,6 @@ ONTOLOGY_GRAPH = graph_iri("ontology")
 
 META_GRAPH = graph_iri("meta")
 """Named graph holding provenance (PROV-O, VoID) of every other graph."""
+
+INFERRED_GRAPH = graph_iri("inferred")
+"""Named graph holding the entailments of the ontology and the data (``kg.inference``)."""
