@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from cli.commands.infer import refresh_inferred
 from cli.commands.load import report
 from cli.context import open_store
 from cli.progress import showing
@@ -30,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
         for path in casereport.bundled():
             with showing(f"loading {path.name}"):
                 print(report(casereport.load(store, path)))
+        refresh_inferred(store)
     finally:
         store.close()
     return 0

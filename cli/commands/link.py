@@ -7,6 +7,7 @@ import csv
 import sys
 from pathlib import Path
 
+from cli.commands.infer import refresh_inferred
 from cli.context import open_store
 from cli.output import counted
 from cli.progress import showing
@@ -74,9 +75,10 @@ def run(args: argparse.Namespace) -> int:
                 use_cache=not args.no_cache,
                 progress=progress,
             )
+        print(describe(summary))
+        refresh_inferred(store)
     finally:
         store.close()
-    print(describe(summary))
     if args.unmapped is not None:
         rows = [(u.kind, u.subject.value, u.label, u.reason) for u in summary.unmapped]
         if str(args.unmapped) == "-":

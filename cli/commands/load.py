@@ -6,6 +6,7 @@ import argparse
 import inspect
 from pathlib import Path
 
+from cli.commands.infer import refresh_inferred
 from cli.context import open_store
 from cli.output import counted
 from cli.progress import showing
@@ -50,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
             if "progress" in inspect.signature(args.loader.load).parameters:
                 options["progress"] = progress  # the loader reports its own steps
             summary = args.loader.load(store, args.path, **options)
+        print(report(summary))
+        refresh_inferred(store)
     finally:
         store.close()
-    print(report(summary))
     return 0

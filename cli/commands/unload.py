@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from cli.commands.infer import refresh_inferred
 from cli.commands.load import report
 from cli.context import open_store
 from cli.progress import showing
@@ -47,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         with showing(f"removing {args.source} {args.release}"):
             summary = args.remove(store, args.release, roles=args.roles, casebase=args.casebase)
+        print(report(summary))
+        refresh_inferred(store)
     finally:
         store.close()
-    print(report(summary))
     return 0
