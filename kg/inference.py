@@ -72,12 +72,9 @@ class Refresh:
     seconds: float
 
     def describe(self) -> str:
-        """One line for the command line."""
+        """One line for the command line (no time: the same store prints the same line)."""
         rules = ", ".join(f"{kind} {n:,}" for kind, n in self.by_rule if n)
-        return (
-            f"{self.graph.value}: {self.triples:,} triples ({rules or 'no rule applied'}); "
-            f"refreshed in {self.seconds:.1f} s"
-        )
+        return f"{self.graph.value}: {self.triples:,} triples (rule heads: {rules or 'none'})"
 
 
 def read_rules(store: GraphStore) -> tuple[Ruleset, frozenset[Axiom]]:
@@ -160,14 +157,19 @@ def refresh(
     *,
     type_all: bool = False,
     progress: Progress = no_progress,
-) -> Refresh:
+) -> Refresh | None:
     """Recompute the inferred graph from the ontology and every other graph and swap it in.
 
     :param type_all: apply domain and range typing to every graph, not only to graphs from
         sources outside :data:`TYPED_SOURCES`.
+    :return: what was done, or ``None`` when the store holds no ontology graph and no inferred
+        graph (a store of other RDF: nothing to infer, no graph made).
     :raises StoreError: if the store cannot be read or written; the old graph then stays.
     """
     started = time.perf_counter()
+    graphs = {g.graph for g in store.graphs()}
+    if ONTOLOGY_GRAPH not in graphs and INFERRED_GRAPH not in graphs:
+        return None
     rules, stated_axioms = read_rules(store)
     inputs = [g for g in store.graphs() if g.graph not in (META_GRAPH, INFERRED_GRAPH)]
     with StagedGraph(getattr(store, "staging", None)) as heads_file:

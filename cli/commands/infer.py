@@ -34,10 +34,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def refresh_inferred(store: GraphStore, *, type_all: bool = False) -> None:
-    """Refresh the inferred graph and print one line about it."""
+    """Refresh the inferred graph and print one line about it (none for a store without an
+    ontology graph: nothing to infer)."""
     with showing("refreshing the inferred graph") as progress:
         refreshed = inference.refresh(store, type_all=type_all, progress=progress)
-    print(refreshed.describe())
+    if refreshed is not None:
+        print(refreshed.describe())
 
 
 def run(args: argparse.Namespace) -> int:
