@@ -46,6 +46,9 @@ TYPED_SOURCES = frozenset({"ontology", "casereport", "faers", "mesh", "mesh-link
 """Sources whose loaders type every node they write: domain and range add nothing there."""
 
 _TYPE = RDF["type"]
+FEW = 20_000
+"""Up to this many entailed instances of a class, the stated ones are looked up one by one."""
+BATCH = 500
 
 _AXIOMS = f"""
 SELECT ?s ?p ?o WHERE {{
@@ -91,12 +94,24 @@ class _Heads:
         self.counts: dict[str, int] = {}
         self.classes: set[NamedNode] = set()
         self.properties: set[NamedNode] = set()
+        self.few: dict[NamedNode, set[str] | None] = {}
+        """class → its typed subjects while there are at most :data:`FEW` (else ``None``)."""
+
+    def _typed(self, classes: Iterable[NamedNode], subjects: Iterable[str]) -> None:
+        for cls in classes:
+            self.classes.add(cls)
+            kept = self.few.setdefault(cls, set())
+            if kept is not None:
+                kept.update(subjects)
+                if len(kept) > FEW or any(s.startswith("_:") for s in kept):
+                    self.few[cls] = None  # scan the stated instances instead
 
     def types_of_all(
         self, kind: str, subjects: Iterable[object], classes: Iterable[NamedNode]
     ) -> None:
         """Type each subject with every class (one string per line, no per-row list)."""
         tails = [f" {_TYPE} {c} .\n" for c in sorted(classes, key=lambda c: c.value)]
+        texts: list[str] = []
         written = 0
 
         def lines() -> Iterator[str]:
@@ -104,19 +119,21 @@ class _Heads:
             for subject in subjects:
                 text = str(subject)
                 written += 1
+                if written <= FEW + 1:
+                    texts.append(text)
                 for tail in tails:
                     yield text + tail
 
         self.staged.write_lines(lines())
         if written:
-            self.classes.update(classes)
+            self._typed(classes, texts)
             self.counts[kind] = self.counts.get(kind, 0) + written * len(tails)
 
     def types(self, kind: str, subject: object, classes: Iterable[NamedNode]) -> None:
         if not classes:
             return
         lines = [f"{subject} {_TYPE} {c} .\n" for c in classes]
-        self.classes.update(classes)
+        self._typed(classes, (str(subject),))
         self.staged.write_lines(lines)
         self.counts[kind] = self.counts.get(kind, 0) + len(lines)
 
@@ -211,8 +228,18 @@ def _write_stated(store: GraphStore, heads: _Heads, stated: StagedGraph) -> None
     """Stage the triples any input graph states of the classes and properties entailed."""
     outside = _NOT_INPUT.format(meta=META_GRAPH, inferred=INFERRED_GRAPH)
     for cls in sorted(heads.classes, key=lambda t: t.value):
-        text = _INSTANCES.format(graph="?g", rdf_type=_TYPE, cls=cls)[:-1] + outside + " }"
-        stated.write_lines(f"{r['s']} {_TYPE} {cls} .\n" for r in _select(store, text))
+        pattern = _INSTANCES.format(graph="?g", rdf_type=_TYPE, cls=cls)[:-1] + outside + " }"
+        few = heads.few.get(cls)
+        if few is None:  # many entailed: one scan of the stated instances
+            texts = [pattern]
+        else:  # few entailed: look each up (a class may have millions stated, few entailed)
+            subjects = sorted(few)
+            texts = [
+                pattern.replace("WHERE { ", "WHERE { VALUES ?s { " + " ".join(part) + " } ", 1)
+                for part in (subjects[i : i + BATCH] for i in range(0, len(subjects), BATCH))
+            ]
+        for text in texts:
+            stated.write_lines(f"{r['s']} {_TYPE} {cls} .\n" for r in _select(store, text))
     for prop in sorted(heads.properties, key=lambda t: t.value):
         text = _EDGES.format(graph="?g", prop=prop)[:-1] + outside + " }"
         stated.write_lines(f"{r['s']} {prop} {r['o']} .\n" for r in _select(store, text))
