@@ -214,7 +214,8 @@ def test_follow_ups_and_deletions_across_quarters_and_recomputation(
     )
     summary = faers.load(store, second)
     assert "2 reports" in summary.notes[0] and "1 deleted caseids listed" in summary.notes[0]
-    assert "2 cases (current reports), 2 superseded, 1 deleted" in summary.notes[1]
+    dedup = [note for note in summary.notes if note.startswith("deduplicated:")]
+    assert dedup == ["deduplicated: 2 cases (current reports), 2 superseded, 1 deleted"]
     assert _statuses(store) == {
         "1001": "SupersededReport",
         "1002": "DeletedReport",
