@@ -25,7 +25,7 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,13 +97,14 @@ class _Heads:
         self.few: dict[NamedNode, set[str] | None] = {}
         """class → its typed subjects while there are at most :data:`FEW` (else ``None``)."""
 
-    def _typed(self, classes: Iterable[NamedNode], subjects: Iterable[str]) -> None:
+    def _typed(self, classes: Iterable[NamedNode], subjects: Sequence[str]) -> None:
+        blank = any(s.startswith("_:") for s in subjects)  # no blank node in a VALUES block
         for cls in classes:
             self.classes.add(cls)
             kept = self.few.setdefault(cls, set())
             if kept is not None:
                 kept.update(subjects)
-                if len(kept) > FEW or any(s.startswith("_:") for s in kept):
+                if blank or len(kept) > FEW:
                     self.few[cls] = None  # scan the stated instances instead
 
     def types_of_all(

@@ -27,8 +27,9 @@ from kg.inference import refresh
 from kg.iris import INFERRED_GRAPH
 from kg.namespaces import sparql_prefixes
 from kg.params import resolve_parameters
+from kg.store import GraphStore
 
-CASE_REPORTS = "pvgraph:casereport/infliximab-paradoxical-psoriasis-two-cases"
+pytest_plugins = ["conftest_engines"]
 
 
 def pvkg(store: Path, *args: str) -> str:
@@ -62,7 +63,8 @@ def store(built: Path) -> Iterator[EmbeddedStore]:
     opened.close()
 
 
-def rows(store: EmbeddedStore, text: str) -> list[tuple[str, ...]]:
+def rows(store: GraphStore, text: str) -> list[tuple[str, ...]]:
+    """The solutions of a SELECT (the prefixes of kg.namespaces declared), sorted."""
     result = store.query(sparql_prefixes() + text)
     assert isinstance(result, QuerySolutions)
     names = [v.value for v in result.variables]
@@ -238,3 +240,27 @@ def test_refresh_is_incremental_and_repeatable(tmp_path: Path, built: Path) -> N
     assert again is not None and typed_all is not None
     assert again.triples == len(before) == typed_all.triples
     assert _inferred(copy) == before
+
+
+def test_the_refresh_runs_through_the_store_interface_on_every_backend(
+    backend_store: GraphStore,
+) -> None:
+    """Ontology and case reports loaded, then a refresh, on each backend (remote too)."""
+    from loaders import casereport, ontology
+
+    ontology.load(backend_store)
+    for path in casereport.bundled():
+        casereport.load(backend_store, path)
+    refreshed = refresh(backend_store)
+    assert refreshed is not None and refreshed.triples > 10
+    drugs = (
+        f"SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x a pv:Drug }} FILTER(?g != {INFERRED_GRAPH}) }}"
+    )
+    inferred = f"SELECT ?x WHERE {{ GRAPH {INFERRED_GRAPH} {{ ?x a schema:Drug }} }}"
+    assert rows(backend_store, inferred) == rows(backend_store, drugs) != []
+    edges = f"SELECT ?d ?c WHERE {{ GRAPH {INFERRED_GRAPH} {{ ?c biolink:adverse_event_of ?d }} }}"
+    assert (
+        rows(backend_store, edges)
+        == rows(backend_store, "SELECT DISTINCT ?d ?c WHERE { GRAPH ?g { ?d pv:induces ?c } }")
+        != []
+    )
