@@ -69,9 +69,15 @@ class _Slot:
         self.ready = False
 
     def wait_ready(self, deadline: float) -> None:
-        """Wait for the child to have opened the store."""
+        """Wait for the child to have opened the store.
+
+        :raises BusyError: if it has not by the deadline (it goes on starting: a child killed
+            for starting slowly would leave a loaded machine with none that ever starts).
+        """
         if self.ready:
             return
+        if not self.conn.poll(max(0.0, deadline - time.monotonic())):
+            raise BusyError("the query process is still starting; try again")
         message = self._recv(deadline)
         if message[0] != "ready":
             _raise(message)
@@ -153,7 +159,8 @@ class QueryPool:
         :return: the answer and the rest of its body (empty for small answers; it must be read
             to its end, or closed, to give the process back).
         :raises QueryTimeoutError: if the query ran past the deadline (its process is replaced).
-        :raises BusyError: if no query process became free before the deadline.
+        :raises BusyError: if no query process became free, or the free one had not finished
+            starting, before the deadline.
         :raises PvkgError: the user error the query caused (bad syntax, parameter, …).
         :raises QueryProcessError: for a bug or a crash in the query process (a 500).
         """
@@ -166,6 +173,13 @@ class QueryPool:
             ) from None
         try:
             slot.wait_ready(deadline)
+        except BusyError:
+            self._idle.put(slot)
+            raise
+        except BaseException:
+            self._replace(slot)
+            raise
+        try:
             slot.conn.send(job)
             message = slot._recv(deadline)
         except QueryTimeoutError:

@@ -21,7 +21,7 @@ from kg.errors import ParameterError, QueryError, QueryTimeoutError
 from kg.iris import META_GRAPH
 from server.jobs import SavedJob, SparqlJob
 from server.policy import Policy, RefusedError, TooLargeError
-from server.pool import QueryPool
+from server.pool import BusyError, QueryPool
 from server.updates import named_graphs
 
 pytest_plugins = ("server_harness",)
@@ -122,6 +122,21 @@ def test_timeout_replaces_the_process(pool: QueryPool) -> None:
     assert json.loads(answer.body)["rows"] == [
         ["adalimumab", "http://id.nlm.nih.gov/mesh/D000068879", 7]
     ]
+
+
+def test_a_process_still_starting_is_kept_not_killed(test_store: str) -> None:
+    """Past the deadline a starting process means busy (503), and it goes on starting: killing
+    it would leave a loaded machine replacing processes that never get to answer."""
+    fresh = QueryPool(test_store, 1, catalogue_dir=str(QUERIES))
+    try:
+        (slot,) = fresh._slots
+        with pytest.raises(BusyError, match="still starting"):
+            fresh.run(SparqlJob("ASK { ?s ?p ?o }", "json", 10), 0.001)
+        answer, _ = fresh.run(SparqlJob("ASK { ?s ?p ?o }", "json", 10), 30)
+        assert json.loads(answer.body)["boolean"] is True
+        assert fresh._slots == [slot] and slot.process.is_alive()
+    finally:
+        fresh.close()
 
 
 def test_user_errors_cross_the_pipe(pool: QueryPool) -> None:
