@@ -2,9 +2,12 @@
 
 Times the FAERS saved queries on a store loaded without optimising (``pvkg load faers …
 --optimize never``), then optimises it and times them again. The drug and term are the most
-reported pair among the flagged ones, read from the store itself::
+reported pair among the flagged ones, read from the store itself. ``--condition`` also times
+the headline query (``drugs-treating-and-inducing``) for that condition, ``--heavy-rounds``
+times (it reads every quarter's evidence about the condition: seconds, not milliseconds)::
 
     python benchmarks/optimize_effect.py --store /var/tmp/bench/hist3/store --rounds 20
+    python benchmarks/optimize_effect.py --store S --rounds 5 --condition mevite
 """
 
 from __future__ import annotations
@@ -26,20 +29,26 @@ SELECT ?d ?e ?q WHERE { ?s pv:evansSignal true ; pv:countA ?a ; pv:associationSu
   pv:associationObject ?e ; pv:firstSignalQuarter ?q } ORDER BY DESC(?a) LIMIT 1"""
 
 
-def timings(store: EmbeddedStore, params: dict[str, str], rounds: int) -> dict[str, float]:
-    """Median milliseconds per saved query over ``rounds`` runs (after one warm-up)."""
+HEADLINE = "drugs-treating-and-inducing"
+
+
+def timings(
+    store: EmbeddedStore, params: dict[str, str], rounds: int, heavy_rounds: int
+) -> dict[str, tuple[float, int]]:
+    """Median milliseconds and rows per saved query over ``rounds`` runs (``heavy_rounds`` for
+    the headline query), after one warm-up."""
     catalogue = Catalogue()
     out = {}
-    for name in QUERIES:
+    for name in QUERIES + ((HEADLINE,) if "condition" in params else ()):
         query = catalogue.get(name)
-        given = {p.name: params[p.name] for p in query.params}
-        list(run_saved(store, query, given))  # type: ignore[arg-type]
+        given = {p.name: params[p.name] for p in query.params if p.name in params}
+        rows = len(list(run_saved(store, query, given)))  # type: ignore[arg-type]
         spent = []
-        for _ in range(rounds):
+        for _ in range(heavy_rounds if name == HEADLINE else rounds):
             begin = time.perf_counter()
             list(run_saved(store, query, given))  # type: ignore[arg-type]
             spent.append((time.perf_counter() - begin) * 1000)
-        out[name] = statistics.median(spent)
+        out[name] = (statistics.median(spent), rows)
     return out
 
 
@@ -48,21 +57,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--store", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--condition", help="also time the headline query for this condition")
+    parser.add_argument("--heavy-rounds", type=int, default=3)
     args = parser.parse_args()
     store = EmbeddedStore(args.store)
     found = store.query(BUSIEST)
     assert isinstance(found, QuerySolutions)
     drug, event, quarter = (t.value for t in next(iter(found)))
     params = {"drug": f"<{drug}>", "event": f"<{event}>", "quarter": quarter.rsplit("/", 1)[1]}
-    before = timings(store, params, args.rounds)
+    if args.condition:
+        params["condition"] = args.condition
+    before = timings(store, params, args.rounds, args.heavy_rounds)
     begin = time.perf_counter()
     store.optimize()
     took = time.perf_counter() - begin
-    after = timings(store, params, args.rounds)
+    after = timings(store, params, args.rounds, args.heavy_rounds)
     print(f"params: {params}; optimize took {took:.1f} s")
-    print("| query | before optimize (ms) | after (ms) |\n|---|---:|---:|")
-    for name in QUERIES:
-        print(f"| {name} | {before[name]:.2f} | {after[name]:.2f} |")
+    print("| query | rows | before optimize (ms) | after (ms) |\n|---|---:|---:|---:|")
+    for name, (spent, rows) in before.items():
+        print(f"| {name} | {rows:,} | {spent:,.2f} | {after[name][0]:,.2f} |")
     store.close()
 
 

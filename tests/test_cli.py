@@ -117,3 +117,22 @@ def test_errors_are_one_line_and_leave_the_store_unchanged(
 
 def test_missing_store_is_one_line(tmp_path: Path) -> None:
     assert_one_line_error(pvkg(tmp_path / "none", "stats", check=False), "no pvkg store")
+
+
+def test_optimize_compacts_and_keeps_every_quad(tmp_path: Path) -> None:
+    import doctest
+
+    import cli.commands.optimize
+
+    assert doctest.testmod(cli.commands.optimize).failed == 0
+    store = tmp_path / "store"
+    pvkg(store, "load", "rdf", str(FIXTURES / "mini.ttl"), "--graph", GRAPH)
+    before = export(store, tmp_path)
+    done = pvkg(store, "optimize")
+    assert done.stdout.startswith(f"{store}: optimized in ") and " MB -> " in done.stdout
+    assert export(store, tmp_path) == before
+    answer = pvkg(store, "query", "--saved", "drugs-inducing", "-p", "condition=psoriasis")
+    assert "(1 row)" in answer.stdout
+    missing = pvkg(tmp_path / "nothing", "optimize", check=False)
+    assert_one_line_error(missing, "no store at", "nothing to optimize")
+    assert not (tmp_path / "nothing").exists()
