@@ -136,3 +136,21 @@ def test_optimize_compacts_and_keeps_every_quad(tmp_path: Path) -> None:
     missing = pvkg(tmp_path / "nothing", "optimize", check=False)
     assert_one_line_error(missing, "no store at", "nothing to optimize")
     assert not (tmp_path / "nothing").exists()
+
+
+def test_a_large_load_suggests_optimize(tmp_path: Path) -> None:
+    from pyoxigraph import NamedNode
+
+    from cli.commands.load import LARGE_LOAD, needs_optimize
+    from kg.embedded import EmbeddedStore
+    from kg.store import LoadSummary
+
+    store = EmbeddedStore(tmp_path / "store")
+    try:
+        large = LoadSummary(graph=NamedNode(GRAPH), triples=LARGE_LOAD)
+        small = LoadSummary(graph=NamedNode(GRAPH), triples=LARGE_LOAD - 1)
+        assert needs_optimize(store, large, {"optimize": "never"})
+        assert not needs_optimize(store, large, {"optimize": "always"})
+        assert not needs_optimize(store, small, {})
+    finally:
+        store.close()

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import sys
 from pathlib import Path
+from typing import Any
 
 from cli.commands.infer import refresh_inferred
 from cli.context import open_store
 from cli.output import counted
 from cli.progress import showing
 from cli.sources import discover, loader_options
-from kg.store import LoadSummary
+from kg.store import GraphStore, LoadSummary
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,6 +55,27 @@ def run(args: argparse.Namespace) -> int:
             summary = args.loader.load(store, args.path, **options)
         print(report(summary))
         refresh_inferred(store)
+        if needs_optimize(store, summary, options):
+            print(OPTIMIZE_HINT, file=sys.stderr)
     finally:
         store.close()
     return 0
+
+
+OPTIMIZE_HINT = (
+    "pvkg: note: run 'pvkg optimize' after the last load: queries over many bulk-loaded "
+    "graphs run up to 3x slower until the store has been compacted"
+)
+LARGE_LOAD = 1_000_000
+"""Triples from which a load into the embedded store is worth a ``pvkg optimize``."""
+
+
+def needs_optimize(store: GraphStore, summary: LoadSummary, options: dict[str, Any]) -> bool:
+    """Whether to suggest ``pvkg optimize``: a large load left an embedded store uncompacted."""
+    from kg.embedded import EmbeddedStore  # already loaded when the store is local
+
+    return (
+        isinstance(store, EmbeddedStore)
+        and summary.triples >= LARGE_LOAD
+        and options.get("optimize") != "always"
+    )
