@@ -35,6 +35,7 @@ from loaders.faers.derive import Derived, Deriver, QuarterInput, Steps, derive
 from loaders.faers.history import history_graph, inputs_name
 from loaders.faers.mapping import QuarterCounts, QuarterMapper
 from loaders.faers.statuses import dedup_graph
+from loaders.faers.summaries import quarter_notes, statistics_summary
 from loaders.faers.swaps import (
     LOADER,
     STATISTICS_GRAPH,
@@ -159,31 +160,6 @@ def _rejects_path(store: GraphStore, keys: list[str], given: Path | None) -> Pat
     return Path(tempfile.gettempdir()) / name
 
 
-def _quarter_notes(q: StagedQuarter) -> str:
-    rows = q.counts.rows
-    roles = " ".join(f"{r} {q.counts.roles[r]}" for r in ("PS", "SS", "C", "I"))
-    tables = ", ".join(f"{k} {rows[k]}" for k in ("REAC", "OUTC", "INDI", "THER", "RPSR"))
-    missing = [
-        k for k in ("DRUG", "REAC", "OUTC", "INDI", "THER", "RPSR") if k not in q.files.tables
-    ]
-    absent = f"; absent tables: {', '.join(missing)}" if missing else ""
-    return (
-        f"{q.files.key}: {rows['DEMO']} reports, DRUG {rows['DRUG']} rows ({roles}), "
-        f"{tables}, {q.deleted_listed} deleted caseids listed{absent}"
-    )
-
-
-def _totals_note(derived: Derived) -> tuple[str, str]:
-    signals = derived.counts
-    return (
-        f"deduplicated: {derived.cases} cases (current reports), {derived.superseded} "
-        f"superseded, {derived.deleted} deleted",
-        f"statistics: {signals.reports_counted} reports counted, {signals.reaction_pairs} "
-        f"drug-reaction pairs, {signals.signals} Evans signals, {signals.indication_pairs} "
-        "drug-indication pairs",
-    )
-
-
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause Python's cycle collector for the block (its previous state is restored after).
@@ -238,19 +214,6 @@ def _collect(cases: CaseStore, inputs: list[QuarterInput]) -> None:
     cases.collect(q.name for q in inputs)
     cases.collect_history(
         inputs_name(q.key, [i.name for i in inputs if i.key <= q.key]) for q in inputs
-    )
-
-
-def _statistics_summary(
-    derived: Derived, count: int, problems: Rejects, rejects_file: Path | None, steps: Steps
-) -> LoadSummary:
-    return LoadSummary(
-        graph=STATISTICS_GRAPH,
-        triples=count,
-        records=derived.cases + derived.superseded + derived.deleted,
-        rejects=len(problems),
-        rejects_file=rejects_file,
-        notes=(*_totals_note(derived), steps.note()),
     )
 
 
@@ -319,7 +282,7 @@ def load_quarters(
             with steps.time("optimize"):
                 store.optimize()
         _collect(cases, inputs)
-        summaries.append(_statistics_summary(derived, count, problems, rejects_file, steps))
+        summaries.append(statistics_summary(derived, count, problems, rejects_file, steps))
     return summaries
 
 
@@ -346,7 +309,10 @@ def _swap_quarter(
         records=quarter.counts.rows["DEMO"],
         rejects=mine,
         rejects_file=rejects_file if mine else None,
-        notes=(_quarter_notes(quarter), shapes_note(checked, quarter.graph)),
+        notes=(
+            quarter_notes(quarter.files, quarter.counts, quarter.deleted_listed),
+            shapes_note(checked, quarter.graph),
+        ),
     )
 
 
@@ -387,7 +353,7 @@ def unload(
             with steps.time("optimize"):
                 store.optimize()
         _collect(cases, inputs)
-        return _statistics_summary(derived, count, Rejects(), None, steps)
+        return statistics_summary(derived, count, Rejects(), None, steps)
 
 
 def load(
