@@ -138,7 +138,7 @@ def test_optimize_compacts_and_keeps_every_quad(tmp_path: Path) -> None:
     assert not (tmp_path / "nothing").exists()
 
 
-def test_a_large_load_suggests_optimize(tmp_path: Path) -> None:
+def test_a_large_load_into_a_large_store_suggests_optimize(tmp_path: Path) -> None:
     from pyoxigraph import NamedNode
 
     from cli.commands.load import LARGE_LOAD, needs_optimize
@@ -149,8 +149,9 @@ def test_a_large_load_suggests_optimize(tmp_path: Path) -> None:
     try:
         large = LoadSummary(graph=NamedNode(GRAPH), triples=LARGE_LOAD)
         small = LoadSummary(graph=NamedNode(GRAPH), triples=LARGE_LOAD - 1)
-        assert needs_optimize(store, large, {"optimize": "never"})
-        assert not needs_optimize(store, large, {"optimize": "always"})
-        assert not needs_optimize(store, small, {})
+        assert needs_optimize(store, LARGE_LOAD, large, {"optimize": "never"})
+        assert not needs_optimize(store, LARGE_LOAD, large, {"optimize": "always"})
+        assert not needs_optimize(store, LARGE_LOAD, small, {})
+        assert not needs_optimize(store, LARGE_LOAD - 1, large, {})  # into a small store
     finally:
         store.close()
