@@ -24,8 +24,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description="Compact the embedded store after loads (Oxigraph's 'optimize'). Loads "
         "leave it uncompacted, and a query over many FAERS quarters then runs up to 3x slower. "
         "Run it once after the last load; its time grows with the store (about 3 minutes for "
-        "eight 50,000-report quarters, 45 million triples, on 2 cores). A no-op for a remote "
-        "store.",
+        "eight 50,000-report quarters, 45 million triples, on 2 cores). Like a load, it needs "
+        "the store to itself: stop 'pvkg serve' first. A no-op for a remote store.",
     )
     parser.set_defaults(handler=run)
 
