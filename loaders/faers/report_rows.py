@@ -8,6 +8,7 @@ have no case version (their DEMO header tells, see :attr:`ReportRows.legacy`): i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from loaders.faers import normalise as norm
@@ -71,6 +72,12 @@ class ReportRows:
         ("rept_cod", 8, norm.REPORT_TYPES, "report type", str(terms.reportType)),
         ("occp_cod", 17, norm.OCCUPATIONS, "occupation", str(terms.reporterOccupation)),
     )
+    _MEASURES: ClassVar[dict[str, tuple[int, Callable[[str, str], str | None], str]]] = {
+        "age": (11, norm.age_in_years, AGE),  # age, age_cod
+        "wt": (14, norm.weight_in_kg, WEIGHT),  # wt, wt_cod
+    }
+    """The patient's measures: position of value and unit in the DEMO values, converter, and
+    predicate."""
     _DEMO_TEXTS = (
         (9, str(terms.manufacturerSender)),
         (10, str(terms.literatureReference)),
@@ -136,13 +143,7 @@ class ReportRows:
 
     def _patient(self, file: str, line: int, pat: str, v: list[str], out: list[str]) -> None:
         """Write the patient's age, sex and weight."""
-        try:
-            age = norm.age_in_years(v[11], v[12])
-        except ValueError as error:
-            self._bad(file, line, "age", str(error))
-            age = None
-        if age is not None:
-            out.append(f'{pat} {AGE} "{age}"{DECIMAL} .\n')
+        self._measure(file, line, "age", pat, v, out)
         sex = v[13].upper()
         if sex:
             sex_line = SEX_LINES.get(sex)
@@ -150,10 +151,17 @@ class ReportRows:
                 self._bad(file, line, "sex", f"unknown sex code {sex[:10]!r}")
             else:
                 out.append(pat + sex_line)
+        self._measure(file, line, "wt", pat, v, out)
+
+    def _measure(
+        self, file: str, line: int, column: str, pat: str, v: list[str], out: list[str]
+    ) -> None:
+        """Write the patient's age or weight (:attr:`_MEASURES` ``column``) as a decimal."""
+        at, convert, prop = self._MEASURES[column]
         try:
-            weight = norm.weight_in_kg(v[14], v[15])
+            value = convert(v[at], v[at + 1])
         except ValueError as error:
-            self._bad(file, line, "wt", str(error))
-            weight = None
-        if weight is not None:
-            out.append(f'{pat} {WEIGHT} "{weight}"{DECIMAL} .\n')
+            self._bad(file, line, column, str(error))
+            return
+        if value is not None:
+            out.append(f'{pat} {prop} "{value}"{DECIMAL} .\n')

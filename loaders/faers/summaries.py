@@ -8,18 +8,15 @@ from kg.store import LoadSummary
 from loaders.faers.derive import Derived, Steps
 from loaders.faers.mapping import QuarterCounts
 from loaders.faers.swaps import STATISTICS_GRAPH
-from loaders.faers.tables import QuarterFiles, Rejects
-
-OTHER_TABLES = ("DRUG", "REAC", "OUTC", "INDI", "THER", "RPSR")
-"""The tables besides DEMO; a quarter's note names those it lacks."""
+from loaders.faers.tables import TABLES, QuarterFiles, Rejects
 
 
 def quarter_notes(files: QuarterFiles, counts: QuarterCounts, deleted_listed: int) -> str:
     """What one quarter's tables held: reports, drug rows by role, the other tables' rows."""
     rows = counts.rows
     roles = " ".join(f"{r} {counts.roles[r]}" for r in ("PS", "SS", "C", "I"))
-    tables = ", ".join(f"{k} {rows[k]}" for k in ("REAC", "OUTC", "INDI", "THER", "RPSR"))
-    missing = [k for k in OTHER_TABLES if k not in files.tables]
+    tables = ", ".join(f"{k} {rows[k]}" for k in TABLES[2:])  # after DEMO and DRUG
+    missing = [k for k in TABLES[1:] if k not in files.tables]
     absent = f"; absent tables: {', '.join(missing)}" if missing else ""
     return (
         f"{files.key}: {rows['DEMO']} reports, DRUG {rows['DRUG']} rows ({roles}), "
