@@ -7,8 +7,8 @@ import tempfile
 from pathlib import Path
 
 from kg.errors import StoreError
+from kg.location import is_remote, resolve_location
 from kg.location import open_store as _open_store
-from kg.location import resolve_location
 from kg.store import GraphStore
 
 
@@ -19,7 +19,7 @@ def store_location(args: argparse.Namespace) -> str:
         directory).
     """
     location = resolve_location(getattr(args, "store", None))
-    if not location.startswith(("http://", "https://")):
+    if not is_remote(location):
         check_directory(Path(location))
     return location
 

@@ -31,6 +31,15 @@ def resolve_location(location: str | None) -> str:
     return location or os.environ.get(ENV_STORE) or default_location()
 
 
+def is_remote(location: str) -> bool:
+    """Whether ``location`` is a SPARQL server's URL rather than a store directory.
+
+    >>> is_remote("http://127.0.0.1:7878/query"), is_remote("/var/lib/pvkg/store")
+    (True, False)
+    """
+    return location.startswith(("http://", "https://"))
+
+
 def open_store(location: str | None = None, *, read_only: bool = False) -> GraphStore:
     """Open the store at ``location`` (a directory, or an ``http(s)://`` SPARQL endpoint URL).
 
@@ -39,7 +48,7 @@ def open_store(location: str | None = None, *, read_only: bool = False) -> Graph
     :raises StoreError: if the store cannot be opened.
     """
     where = resolve_location(location)
-    if where.startswith(("http://", "https://")):
+    if is_remote(where):
         from kg.remote import RemoteStore
 
         return RemoteStore.from_url(where, read_only=read_only)

@@ -138,20 +138,15 @@ def test_optimize_compacts_and_keeps_every_quad(tmp_path: Path) -> None:
     assert not (tmp_path / "nothing").exists()
 
 
-def test_a_large_load_into_a_large_store_suggests_optimize(tmp_path: Path) -> None:
+def test_a_large_load_into_a_large_store_suggests_optimize() -> None:
     from pyoxigraph import NamedNode
 
     from cli.commands.load import LARGE_LOAD, needs_optimize
-    from kg.embedded import EmbeddedStore
     from kg.store import LoadSummary
 
-    store = EmbeddedStore(tmp_path / "store")
-    try:
-        large = LoadSummary(graph=NamedNode(GRAPH), triples=LARGE_LOAD)
-        small = LoadSummary(graph=NamedNode(GRAPH), triples=LARGE_LOAD - 1)
-        assert needs_optimize(store, LARGE_LOAD, large, {"optimize": "never"})
-        assert not needs_optimize(store, LARGE_LOAD, large, {"optimize": "always"})
-        assert not needs_optimize(store, LARGE_LOAD, small, {})
-        assert not needs_optimize(store, LARGE_LOAD - 1, large, {})  # into a small store
-    finally:
-        store.close()
+    large = LoadSummary(graph=NamedNode(GRAPH), triples=LARGE_LOAD)
+    small = LoadSummary(graph=NamedNode(GRAPH), triples=LARGE_LOAD - 1)
+    assert needs_optimize(LARGE_LOAD, large, {"optimize": "never"})
+    assert not needs_optimize(LARGE_LOAD, large, {"optimize": "always"})
+    assert not needs_optimize(LARGE_LOAD, small, {})
+    assert not needs_optimize(LARGE_LOAD - 1, large, {})  # into a small store

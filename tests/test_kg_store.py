@@ -208,3 +208,11 @@ def test_staged_file_is_linked_not_left_behind(store: EmbeddedStore, tmp_path: P
     store.replace_graph(G, staged, PROV)
     assert staged.read_text().count("\n") == 2  # the caller's file is untouched
     assert list((Path(store.location) / "journal").iterdir()) == []
+
+
+def test_location_doctests() -> None:
+    import doctest
+
+    import kg.location
+
+    assert doctest.testmod(kg.location).failed == 0

@@ -13,7 +13,8 @@ from cli.context import open_store
 from cli.output import counted
 from cli.progress import showing
 from cli.sources import discover, loader_options
-from kg.store import GraphStore, LoadSummary
+from kg.location import is_remote
+from kg.store import LoadSummary
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,14 +50,14 @@ def run(args: argparse.Namespace) -> int:
     options = {dest: getattr(args, dest) for dest in args.loader_options}
     store = open_store(args)
     try:
-        held = sum(info.triples for info in store.graphs())
+        held = 0 if is_remote(store.location) else sum(i.triples for i in store.graphs())
         with showing(f"loading {args.source} from {args.path}") as progress:
             if "progress" in inspect.signature(args.loader.load).parameters:
                 options["progress"] = progress  # the loader reports its own steps
             summary = args.loader.load(store, args.path, **options)
         print(report(summary))
         refresh_inferred(store)
-        if needs_optimize(store, held, summary, options):
+        if needs_optimize(held, summary, options):
             print(OPTIMIZE_HINT, file=sys.stderr)
     finally:
         store.close()
@@ -71,19 +72,13 @@ LARGE_LOAD = 1_000_000
 """Triples from which a bulk load leaves a ``pvkg optimize`` worth its time."""
 
 
-def needs_optimize(
-    store: GraphStore, held: int, summary: LoadSummary, options: dict[str, Any]
-) -> bool:
+def needs_optimize(held: int, summary: LoadSummary, options: dict[str, Any]) -> bool:
     """Whether to suggest ``pvkg optimize``: a large load into an embedded store that already
     held a large graph (one bulk load into an empty store is compact already; BENCHMARKS.md).
 
-    :param held: triples the store's graphs held before the load.
+    :param held: triples the store's graphs held before the load (0 for a remote store: the
+        engine compacts on its own).
     """
-    from kg.embedded import EmbeddedStore  # already loaded when the store is local
-
     return (
-        isinstance(store, EmbeddedStore)
-        and held >= LARGE_LOAD
-        and summary.triples >= LARGE_LOAD
-        and options.get("optimize") != "always"
+        held >= LARGE_LOAD and summary.triples >= LARGE_LOAD and options.get("optimize") != "always"
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from cli.context import open_store, store_location
 from kg.errors import StoreError
+from kg.location import is_remote
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,7 +34,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run(args: argparse.Namespace) -> int:
     """Compact the store and report the time taken and the disk used before and after."""
     location = store_location(args)
-    before = disk_bytes(location)
+    local = None if is_remote(location) else Path(location)
+    before = disk_bytes(local) if local else None
     if before == 0:
         raise StoreError(f"no store at {location}: nothing to optimize")
     store = open_store(args)
@@ -43,21 +45,17 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     took = time.monotonic() - began
-    after = disk_bytes(location)
-    if before is None or after is None:
+    if local is None or before is None:
         print(f"{location}: nothing to compact (a remote store indexes as it loads)")
     else:
-        print(
-            f"{location}: optimized in {took:.1f} s; disk {megabytes(before)} -> {megabytes(after)}"
-        )
+        after = megabytes(disk_bytes(local))
+        print(f"{location}: optimized in {took:.1f} s; disk {megabytes(before)} -> {after}")
     return 0
 
 
-def disk_bytes(location: str) -> int | None:
-    """Bytes the store directory's files take (0 if there is none; ``None`` for a remote store)."""
-    if location.startswith(("http://", "https://")):
-        return None
-    return sum(f.stat().st_size for f in Path(location).rglob("*") if f.is_file())
+def disk_bytes(directory: Path) -> int:
+    """Bytes the files under ``directory`` take (0 if there is none)."""
+    return sum(f.stat().st_size for f in directory.rglob("*") if f.is_file())
 
 
 def megabytes(size: int) -> str:

@@ -25,6 +25,7 @@ from pyoxigraph import NamedNode
 
 from kg import vocab
 from kg.errors import InputError
+from kg.location import is_remote
 from kg.progress import Progress, no_progress
 from kg.shapes import ShapeReport
 from kg.staging import StagedGraph, replace_staged
@@ -90,7 +91,7 @@ def case_store(store: GraphStore, given: Path | None = None) -> CaseStore:
         return CaseStore(given)
     if os.environ.get("PVKG_CASEBASE"):
         return CaseStore(Path(os.environ["PVKG_CASEBASE"]))
-    if not store.location.startswith(("http://", "https://")):
+    if not is_remote(store.location):
         return CaseStore(Path(store.location) / "casebase")
     data = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     digest = hashlib.sha256(store.location.encode()).hexdigest()[:16]
@@ -155,7 +156,7 @@ def _rejects_path(store: GraphStore, keys: list[str], given: Path | None) -> Pat
         return given
     name = f"faers-{'-'.join(keys)}-rejects.tsv"
     local = Path(store.location)
-    if not store.location.startswith(("http://", "https://")) and local.is_dir():
+    if not is_remote(store.location) and local.is_dir():
         return local / "rejects" / name
     return Path(tempfile.gettempdir()) / name
 
