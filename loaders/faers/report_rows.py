@@ -72,12 +72,11 @@ class ReportRows:
         ("rept_cod", 8, norm.REPORT_TYPES, "report type", str(terms.reportType)),
         ("occp_cod", 17, norm.OCCUPATIONS, "occupation", str(terms.reporterOccupation)),
     )
-    _MEASURES: ClassVar[dict[str, tuple[int, Callable[[str, str], str | None], str]]] = {
-        "age": (11, norm.age_in_years, AGE),  # age, age_cod
-        "wt": (14, norm.weight_in_kg, WEIGHT),  # wt, wt_cod
+    _MEASURES: ClassVar[dict[str, tuple[int, str]]] = {
+        "age": (11, AGE),  # age, age_cod
+        "wt": (14, WEIGHT),  # wt, wt_cod
     }
-    """The patient's measures: position of value and unit in the DEMO values, converter, and
-    predicate."""
+    """The patient's measures: position of value and unit in the DEMO values, and predicate."""
     _DEMO_TEXTS = (
         (9, str(terms.manufacturerSender)),
         (10, str(terms.literatureReference)),
@@ -143,7 +142,7 @@ class ReportRows:
 
     def _patient(self, file: str, line: int, pat: str, v: list[str], out: list[str]) -> None:
         """Write the patient's age, sex and weight."""
-        self._measure(file, line, "age", pat, v, out)
+        self._measure(file, line, "age", norm.age_in_years, pat, v, out)
         sex = v[13].upper()
         if sex:
             sex_line = SEX_LINES.get(sex)
@@ -151,13 +150,21 @@ class ReportRows:
                 self._bad(file, line, "sex", f"unknown sex code {sex[:10]!r}")
             else:
                 out.append(pat + sex_line)
-        self._measure(file, line, "wt", pat, v, out)
+        self._measure(file, line, "wt", norm.weight_in_kg, pat, v, out)
 
     def _measure(
-        self, file: str, line: int, column: str, pat: str, v: list[str], out: list[str]
+        self,
+        file: str,
+        line: int,
+        column: str,
+        convert: Callable[[str, str], str | None],
+        pat: str,
+        v: list[str],
+        out: list[str],
     ) -> None:
-        """Write the patient's age or weight (:attr:`_MEASURES` ``column``) as a decimal."""
-        at, convert, prop = self._MEASURES[column]
+        """Write the patient's age or weight (:attr:`_MEASURES` ``column``), read by ``convert``
+        from its value and unit, as a decimal."""
+        at, prop = self._MEASURES[column]
         try:
             value = convert(v[at], v[at + 1])
         except ValueError as error:
