@@ -197,6 +197,25 @@ class EmbeddedStore:
             self.optimize()
         return count
 
+    def patch_graph(
+        self, graph: NamedNode, removed: Path, added: Path, provenance: Provenance, *, triples: int
+    ) -> int:
+        """Change ``graph`` by a difference its writer computed; see
+        :meth:`kg.store.PatchableStore.patch_graph`. Journalled like :meth:`replace_graph`
+        (both steps are idempotent); a kept copy of the graph (:mod:`kg.kept`) is dropped."""
+        self._require_writable()
+        key = _graph_key(graph)
+        diff = {"removed": f"{key}.removed", "added": f"{key}.added"}
+        for path, name in ((removed, diff["removed"]), (added, diff["added"])):
+            _link_or_copy(path, self._journal / name)
+        body: dict[str, object] = {"graph": graph.value, "data": None, "triples": triples}
+        body |= {"provenance": _provenance_json(provenance), "incremental": False, "diff": diff}
+        record = self._journal / f"{key}.json"
+        _write_json(record, body)
+        count = self._apply(record)
+        self._finish(record)
+        return count
+
     def drop_graph(self, graph: NamedNode) -> None:
         """Remove ``graph`` and its provenance record."""
         self._require_writable()
@@ -260,16 +279,11 @@ class EmbeddedStore:
         body = {
             "graph": graph.value,
             "data": data.name,
-            "provenance": {
-                **asdict(provenance),
-                "derived_from": [g.value for g in provenance.derived_from],
-            },
+            "provenance": _provenance_json(provenance),
             "incremental": incremental,
             "diff": self._diff(graph, data) if incremental else None,
         }
-        partial = record.with_suffix(".tmp")
-        partial.write_text(json.dumps(body, indent=1), encoding="utf-8")
-        partial.replace(record)
+        _write_json(record, body)
         return record
 
     def _apply(self, record: Path) -> int:
@@ -299,26 +313,26 @@ class EmbeddedStore:
             raise StoreError(
                 f"loading {graph.value} into {self.location} failed: {error}"
             ) from None
-        count = count_lines(self._journal / body["data"])
+        data = body.get("data")
+        count = count_lines(self._journal / data) if data else int(body["triples"])
         stamp = now_literal()
         meta = provenance_triples(graph, provenance, count, stamp)
         self._store.update(replace_provenance_update(graph, meta))
         body["loaded"] = {"checksum": provenance.checksum, "triples": count, "at": stamp.value}
-        partial = record.with_suffix(".tmp")
-        partial.write_text(json.dumps(body, indent=1), encoding="utf-8")
-        partial.replace(record)
+        _write_json(record, body)
         return count
 
     def _finish(self, record: Path) -> None:
         body = json.loads(record.read_text(encoding="utf-8"))
-        data = self._journal / body["data"]
         kept = self._kept_path(NamedNode(body["graph"]))
         loaded = body.get("loaded")
-        if body.get("incremental") and loaded:
+        data = self._journal / body["data"] if body.get("data") else None  # None: a patch
+        if data is not None and body.get("incremental") and loaded:
             keep(data, kept, loaded["checksum"], loaded["triples"], loaded["at"])
         else:
             forget(kept)  # the graph changed without it: never diff against it again
-            data.unlink(missing_ok=True)
+            if data is not None:
+                data.unlink()
         for name in (body.get("diff") or {}).values():
             (self._journal / name).unlink(missing_ok=True)
         record.unlink()
@@ -358,6 +372,17 @@ def _finish_for_reader(path: Path) -> None:
             f"replacement) and cannot be finished now: {error}; wait for the load to end, "
             "or, if none is running, retry"
         ) from None
+
+
+def _provenance_json(provenance: Provenance) -> dict[str, object]:
+    return {**asdict(provenance), "derived_from": [g.value for g in provenance.derived_from]}
+
+
+def _write_json(record: Path, body: Mapping[str, object]) -> None:
+    """Write a journal record atomically (under a temporary name, then renamed)."""
+    partial = record.with_suffix(".tmp")
+    partial.write_text(json.dumps(body, indent=1), encoding="utf-8")
+    partial.replace(record)
 
 
 def _graph_key(graph: NamedNode) -> str:

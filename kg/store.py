@@ -185,3 +185,23 @@ class GraphStore(Protocol):
     def close(self) -> None:
         """Release the store (flush, unlock)."""
         ...
+
+
+@runtime_checkable
+class PatchableStore(Protocol):
+    """A store that can change a graph by a known difference (the embedded store)."""
+
+    def patch_graph(
+        self, graph: NamedNode, removed: Path, added: Path, provenance: Provenance, *, triples: int
+    ) -> int:
+        """Remove the triples of ``removed`` from ``graph`` and add those of ``added`` (staged
+        N-Triples files), as one recoverable replacement, and record ``provenance`` and
+        ``triples`` for the graph.
+
+        The caller knows the difference from what the graph holds (its own record of the last
+        content, tied to the store's record of the graph); ``triples`` is the count after it.
+
+        :return: ``triples``.
+        :raises StoreError: if the store cannot be written.
+        """
+        ...
