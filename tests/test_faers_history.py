@@ -285,17 +285,24 @@ def test_a_load_killed_between_its_swaps_is_repaired_by_the_next(
     never.close()
     store = store_at(tmp_path / "crashed")
     faers.load_quarters(store, series["2020q1"])
-    replace = store.replace_graph
+    replace, patch = store.replace_graph, store.patch_graph
 
     def dies(graph: NamedNode, path: Path, prov: Provenance, **kw: bool) -> int:
         if graph == dies_at:
             raise KeyboardInterrupt  # as a kill before this swap began
         return replace(graph, path, prov, **kw)
 
+    def dies_patching(graph: NamedNode, gone: Path, come: Path, prov: Provenance, **kw: int) -> int:
+        if graph == dies_at:
+            raise KeyboardInterrupt
+        return patch(graph, gone, come, prov, **kw)
+
     store.replace_graph = dies  # type: ignore[method-assign]
+    store.patch_graph = dies_patching  # type: ignore[method-assign]
     with pytest.raises(KeyboardInterrupt):
         faers.load_quarters(store, series["2020q2"])
     store.replace_graph = replace  # type: ignore[method-assign]
+    store.patch_graph = patch  # type: ignore[method-assign]
     # the case base still has every directory the store may name (none was collected)
     casebase = tmp_path / "crashed" / "casebase"
     names = {p.name for p in casebase.iterdir() if not p.name.startswith((".", "h", "s"))}

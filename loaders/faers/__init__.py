@@ -15,8 +15,9 @@ import argparse
 from loaders.faers.entities import ENTITY_GRAPH
 from loaders.faers.history import history_graph
 from loaders.faers.loader import load, load_quarters, unload
+from loaders.faers.signals import STATISTICS_GRAPH
 from loaders.faers.statuses import dedup_graph
-from loaders.faers.swaps import STATISTICS_GRAPH, quarter_graph
+from loaders.faers.swaps import quarter_graph
 
 SOURCE_NAME = "faers"
 

@@ -196,7 +196,7 @@ class CaseStore:
         """
         if not self.root.is_dir():
             return []
-        wanted = set(keep) | {"history", "scratch"}
+        wanted = set(keep) | {"history", "scratch", "statistics"}
         removed = []
         for entry in sorted(self.root.iterdir()):
             if entry.name not in wanted and entry.is_dir():

@@ -17,6 +17,7 @@ What it stages is swapped in by :mod:`loaders.faers.loader`; until then the stor
 from __future__ import annotations
 
 import contextlib
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -42,7 +43,16 @@ from loaders.faers.history import (
     write_history,
 )
 from loaders.faers.screening import EB05_MIN, FULL_MIN_A, PairMeasures, pair_measures
-from loaders.faers.signals import Shrinkage, SignalCounts, write_statistics
+from loaders.faers.signals import (
+    STATISTICS_GRAPH,
+    Shrinkage,
+    SignalCounts,
+    head_lines,
+    pair_rows,
+    signal_counts,
+    write_statistics,
+)
+from loaders.faers.statistics_patch import Patch, StatisticsRows, StatisticsState
 from loaders.faers.statuses import dedup_graph, write_statuses
 
 
@@ -88,11 +98,29 @@ class StagedDerived:
     title: str
 
 
+@dataclass(frozen=True)
+class StagedStatistics:
+    """The statistics graph staged either whole or as a patch of what the store holds
+    (:mod:`loaders.faers.statistics_patch`).
+
+    :param checksum: of the rows it is written from (:meth:`StatisticsState.stage`).
+    :param sample: the file the shapes check: the whole graph, or the nodes a patch changes.
+    :param state: where its rows wait to become the saved state once swapped (None: not kept,
+        the store cannot be patched).
+    """
+
+    whole: StagedGraph | None
+    patch: Patch | None
+    checksum: str
+    sample: Path
+    state: StatisticsState | None
+
+
 @dataclass
 class Derived:
     """Everything :func:`derive` staged."""
 
-    statistics: StagedGraph
+    statistics: StagedStatistics
     graphs: list[StagedDerived]
     counts: SignalCounts
     cases: int
@@ -131,6 +159,7 @@ class Deriver:
     :param inputs: every quarter that will be loaded after the swap, in quarter order.
     :param recorded: the store's recorded graphs by IRI (before the swap).
     :param workdir: where staged files go.
+    :param state: the saved rows of the statistics graph, for a store that can be patched.
     """
 
     def __init__(
@@ -142,8 +171,10 @@ class Deriver:
         workdir: Path | None,
         stack: contextlib.ExitStack,
         steps: Steps,
+        state: StatisticsState | None = None,
     ) -> None:
         self.con = con
+        self.state = state
         self.cases = cases
         self.inputs = sorted(inputs, key=lambda q: q.key)
         self.recorded = recorded
@@ -154,6 +185,21 @@ class Deriver:
 
     def _stage(self) -> StagedGraph:
         return self.stack.enter_context(StagedGraph(self.workdir))
+
+    def statistics(self, rows: StatisticsRows) -> StagedStatistics:
+        """The statistics graph: a patch if the saved state is that of the graph the store
+        holds, else the whole graph (see :mod:`loaders.faers.statistics_patch`)."""
+        state = self.state
+        checksum = "" if state is None else state.stage(self.con, rows)
+        info = self.recorded.get(STATISTICS_GRAPH.value)
+        if state is not None and info is not None and state.matches(info):
+            folder = Path(self.stack.enter_context(tempfile.TemporaryDirectory(dir=self.workdir)))
+            patch = state.patch(self.con, info.triples, folder)
+            return StagedStatistics(None, patch, checksum, patch.sample, state)
+        whole = self._stage()
+        write_statistics(rows.pairs, rows.head, rows.indications, whole.write_lines)
+        whole.finish()
+        return StagedStatistics(whole, None, checksum or whole.checksum(), whole.path, state)
 
     def _history_inputs(self, key: str) -> tuple[str, ...]:
         return tuple(q.name for q in self.inputs if q.key <= key)
@@ -261,12 +307,12 @@ def derive(deriver: Deriver, counted: tuple[str, ...], changed: Sequence[Path]) 
     ]
     with steps.time("statistics"):
         first = first_signal_quarters(deriver.con, saved, tables)
-        statistics = deriver._stage()
-        counts = write_statistics(
-            tables, measures, shrinkage, first, indications, counted, statistics.write_lines
-        )
-        del tables, measures, shrinkage, first, indications
-        statistics.finish()
+        rows = pair_rows(tables, measures, shrinkage, first)
+        head = head_lines(tables, counted, shrinkage.prior)
+        counts = signal_counts(tables, rows, indications)
+        del measures, first
+        statistics = deriver.statistics(StatisticsRows(rows, indications, head))
+        del tables, rows, indications
     with steps.time("dedup"):
         graphs += deriver.dedup_graphs(deriver.touched(changed))
         counter = deriver.counter

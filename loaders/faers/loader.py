@@ -29,17 +29,18 @@ from kg.location import is_remote
 from kg.progress import Progress, no_progress
 from kg.shapes import ShapeReport
 from kg.staging import StagedGraph, replace_staged
-from kg.store import GraphInfo, GraphStore, LoadSummary, Provenance
+from kg.store import GraphInfo, GraphStore, LoadSummary, PatchableStore, Provenance
 from loaders.faers.casebase import CaseBase, read_casebase
 from loaders.faers.casestore import CaseStore, connect, quarter_dir_name
 from loaders.faers.derive import Derived, Deriver, QuarterInput, Steps, derive
 from loaders.faers.history import history_graph, inputs_name
 from loaders.faers.mapping import QuarterCounts, QuarterMapper
+from loaders.faers.signals import STATISTICS_GRAPH
+from loaders.faers.statistics_patch import StatisticsState
 from loaders.faers.statuses import dedup_graph
 from loaders.faers.summaries import quarter_notes, statistics_summary
 from loaders.faers.swaps import (
     LOADER,
-    STATISTICS_GRAPH,
     check_shapes,
     quarter_graph,
     quarter_of,
@@ -205,7 +206,9 @@ def _derive(
     recorded = {info.graph.value: info for info in store.graphs()}
     con = connect(cases.root / "scratch")
     stack.callback(con.close)
-    deriver = Deriver(con, cases, inputs, recorded, workdir, stack, steps)
+    patchable = isinstance(store, PatchableStore)
+    state = StatisticsState(cases.root / "statistics") if patchable else None
+    deriver = Deriver(con, cases, inputs, recorded, workdir, stack, steps, state)
     with collector_paused():
         return derive(deriver, counted, _changed(cases, inputs, recorded))
 

@@ -22,8 +22,9 @@ is added, replaced or removed, from the counts of :mod:`loaders.faers.counting`.
 
 Every new report changes N, and with it every measure. Pairs no criterion flags — nearly all
 pairs — keep only their count a, which changes only when a report brings the pair again, so
-that a load changes a small part of the graph (ADR 0010; the graph is replaced incrementally,
-:mod:`kg.kept`); ``pair-statistics`` computes their PRR, ROR and χ² from a and the margins.
+that a load changes a small part of the graph (ADR 0010: the graph is patched from the rows it
+was written from, :class:`PairRows`, :mod:`loaders.faers.statistics_patch`);
+``pair-statistics`` computes their PRR, ROR and χ² from a and the margins.
 
 Deduplication flags of the reports are in one graph per quarter (:mod:`loaders.faers.statuses`),
 the statistics of earlier quarters in the history graphs (:mod:`loaders.faers.history`).
@@ -43,12 +44,15 @@ import numpy as np
 import numpy.typing as npt
 
 from kg import vocab
+from kg.iris import graph_iri
 from kg.namespaces import PREFIXES, RDF, RDFS
 from loaders.faers import terms
 from loaders.faers.counting import IndicationCounts, ReactionTables
 from loaders.faers.ebgm import Prior
 from loaders.faers.screening import PairMeasures, screened
 from loaders.faers.statistics import Statistics
+
+STATISTICS_GRAPH = graph_iri("faers-statistics")
 
 ID = PREFIXES["pvid"]
 XSD = PREFIXES["xsd"]
@@ -181,7 +185,8 @@ _CHUNK = 500
 """Statistics nodes per string handed to the sink (about 2 MB; see ``mapping._CHUNK``)."""
 
 
-def _indication_lines(drug: str, term: str, count: int) -> str:
+def indication_text(drug: str, term: str, count: int) -> str:
+    """The N-Triples of one (drug, indication) count node."""
     node = f"<{ID}association/treats/{drug}/{term}/faers>"
     return (
         f"{node}{_INDICATION_TYPE}"
@@ -193,6 +198,7 @@ def _indication_lines(drug: str, term: str, count: int) -> str:
 
 
 Floats = npt.NDArray[np.float64]
+Objects = npt.NDArray[np.object_]
 
 
 def _margin_lines(tables: ReactionTables) -> list[str]:
@@ -200,7 +206,12 @@ def _margin_lines(tables: ReactionTables) -> list[str]:
     drugs, events = tables.drug_reports.items(), tables.event_reports.items()
     lines = [f'<{ID}drug/{k}>{_DRUG_REPORTS}{n}"{INTEGER} .\n' for k, n in drugs]
     lines += [f'<{ID}condition/{k}>{_EVENT_REPORTS}{n}"{INTEGER} .\n' for k, n in events]
-    return ["".join(lines)]
+    return lines
+
+
+def head_lines(tables: ReactionTables, roles: Iterable[str], prior: Prior | None) -> list[str]:
+    """The lines that are not about one pair: the definition node and the margins."""
+    return _definition(roles, tables.n, prior) + _margin_lines(tables)
 
 
 @dataclass(frozen=True)
@@ -213,49 +224,94 @@ class Shrinkage:
     eb95: Floats
 
 
-def write_statistics(
+@dataclass(frozen=True)
+class PairRows:
+    """Per pair (in the order of the :class:`ReactionTables`), what its node's text is made of
+    (:func:`pair_text`): the values that change its lines, and nothing else."""
+
+    drug: Objects
+    term: Objects
+    a: npt.NDArray[np.int64]
+    ends: Objects
+    """For a screened pair the ends of its lines (count, measures, EBGM; see
+    :func:`_table_ends`) as one string; None for a pair that keeps its count alone."""
+    signal: npt.NDArray[np.bool_]
+    first: Objects
+    """The quarter (``yyyyqn``) the pair was first flagged in, or None."""
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+
+def pair_rows(
     tables: ReactionTables,
     measures: PairMeasures,
     shrinkage: Shrinkage,
     first_signal: Sequence[str | None],
-    indications: IndicationCounts,
-    roles: tuple[str, ...],
-    sink: Callable[[list[str]], None],
-) -> SignalCounts:
-    """Write the statistics graph's lines to ``sink``; see the module docstring.
+) -> PairRows:
+    """The rows of every pair: only the candidates of ``measures`` can be screened, so only
+    they are looked at one by one."""
+    size = len(tables)
+    ends = np.full(size, None, dtype=object)
+    signal = np.zeros(size, dtype=np.bool_)
+    counts = tables.a
+    for i, s in measures.statistics.items():
+        a = int(counts[i])
+        shrunk = (float(shrinkage.ebgm[i]), float(shrinkage.eb05[i]), float(shrinkage.eb95[i]))
+        if screened(a, s, shrunk[1]):
+            ends[i] = "".join(_table_ends(a, s, shrunk))
+            signal[i] = s.signal
+    first = np.empty(size, dtype=object)
+    first[:] = list(first_signal)
+    return PairRows(tables.drug, tables.term, counts, ends, signal, first)
 
-    :param first_signal: per pair, the quarter (``yyyyqn``) it was first flagged in, or None.
+
+def pair_text(
+    drug: str, term: str, a: int, ends: str | None, signal: bool, first: str | None
+) -> str:
+    """The N-Triples of one pair's statistics node from its row (see :class:`PairRows`)."""
+    parts = tuple(ends.splitlines(keepends=True)) if ends else _count_ends(a)
+    return _pair_lines(drug, term, parts, signal, first)
+
+
+def _chunked(texts: Iterable[str], sink: Callable[[list[str]], None]) -> None:
+    out: list[str] = []
+    for text in texts:
+        out.append(text)
+        if len(out) >= _CHUNK:
+            sink(["".join(out)])
+            out = []
+    sink(["".join(out)])
+
+
+def write_statistics(
+    rows: PairRows,
+    head: list[str],
+    indications: IndicationCounts,
+    sink: Callable[[list[str]], None],
+) -> None:
+    """Write the whole statistics graph's lines to ``sink``: the ``head`` lines
+    (:func:`head_lines`), the pairs' nodes and the indication counts' nodes.
 
     Lines are handed over joined, :data:`_CHUNK` nodes per string (one write each).
     """
-    sink(_definition(roles, tables.n, shrinkage.prior))
-    out: list[str] = []
-    signals = 0
-    short: dict[int, tuple[str, ...]] = {}  # a → the ends of a node with its count alone
-    exact = measures.statistics
-    eb = zip(shrinkage.ebgm.tolist(), shrinkage.eb05.tolist(), shrinkage.eb95.tolist(), strict=True)
-    rows = zip(tables.drug.tolist(), tables.term.tolist(), tables.a.tolist(), strict=True)
-    for i, ((drug, event, a), shrunk, first) in enumerate(zip(rows, eb, first_signal, strict=True)):
-        s = exact.get(i)
-        if s is not None and screened(a, s, shrunk[1]):
-            signals += s.signal
-            out.append(_pair_lines(drug, event, _table_ends(a, s, shrunk), s.signal, first))
-        else:
-            ends = short.get(a) or short.setdefault(a, _count_ends(a))
-            out.append(_pair_lines(drug, event, ends, False, first))
-        if len(out) >= _CHUNK:
-            sink(["".join(out)])
-            out = []
-    sink(["".join(out)])
-    sink(_margin_lines(tables))
-    counted = indications.count.tolist()
-    out = []
-    for drug, term, count in zip(
-        indications.drug.tolist(), indications.term.tolist(), counted, strict=True
-    ):
-        out.append(_indication_lines(drug, term, count))
-        if len(out) >= _CHUNK:
-            sink(["".join(out)])
-            out = []
-    sink(["".join(out)])
-    return SignalCounts(tables.n, len(tables), len(indications.count), signals)
+    sink(["".join(head)])
+    columns = (rows.drug, rows.term, rows.a, rows.ends, rows.signal, rows.first)
+    _chunked(
+        (pair_text(*row) for row in zip(*(c.tolist() for c in columns), strict=True)),
+        sink,
+    )
+    counted = (indications.drug, indications.term, indications.count)
+    _chunked(
+        (indication_text(*row) for row in zip(*(c.tolist() for c in counted), strict=True)),
+        sink,
+    )
+
+
+def signal_counts(
+    tables: ReactionTables, rows: PairRows, indications: IndicationCounts
+) -> SignalCounts:
+    """The sizes of what was computed, for the load summary."""
+    return SignalCounts(
+        tables.n, len(tables), len(indications.count), int(np.count_nonzero(rows.signal))
+    )

@@ -7,7 +7,7 @@ from pathlib import Path
 from kg.store import LoadSummary
 from loaders.faers.derive import Derived, Steps
 from loaders.faers.mapping import QuarterCounts
-from loaders.faers.swaps import STATISTICS_GRAPH
+from loaders.faers.signals import STATISTICS_GRAPH
 from loaders.faers.tables import TABLES, QuarterFiles, Rejects
 
 
@@ -36,6 +36,17 @@ def totals_notes(derived: Derived) -> tuple[str, str]:
     )
 
 
+def _written(derived: Derived) -> str:
+    """How the statistics graph was written: patched (ADR 0010) or whole."""
+    patch = derived.statistics.patch
+    if patch is None:
+        return "statistics graph written whole"
+    return (
+        f"statistics graph patched: {patch.changed_nodes} nodes changed, "
+        f"{patch.removed_lines} lines removed, {patch.added_lines} added"
+    )
+
+
 def statistics_summary(
     derived: Derived, count: int, problems: Rejects, rejects_file: Path | None, steps: Steps
 ) -> LoadSummary:
@@ -46,5 +57,5 @@ def statistics_summary(
         records=derived.cases + derived.superseded + derived.deleted,
         rejects=len(problems),
         rejects_file=rejects_file,
-        notes=(*totals_notes(derived), steps.note()),
+        notes=(*totals_notes(derived), _written(derived), steps.note()),
     )

@@ -19,13 +19,13 @@ from pyoxigraph import NamedNode
 from kg.iris import graph_iri
 from kg.shapes import ShapeReport, check_staged
 from kg.staging import count_lines, replace_staged
-from kg.store import GraphStore, Provenance
-from loaders.faers.derive import Derived, QuarterInput, StagedDerived, Steps
+from kg.store import GraphStore, PatchableStore, Provenance
+from loaders.faers.derive import Derived, QuarterInput, StagedStatistics, Steps
 from loaders.faers.history import history_graph
+from loaders.faers.signals import STATISTICS_GRAPH
 from loaders.faers.statuses import dedup_graph
 
 LOADER = "loaders.faers 0.1.0"
-STATISTICS_GRAPH = graph_iri("faers-statistics")
 
 
 def quarter_graph(key: str) -> NamedNode:
@@ -53,7 +53,7 @@ def check_shapes(
     :raises kg.shapes.ShapeError: naming the first graph that breaks a shape.
     """
     staged = [
-        (STATISTICS_GRAPH, derived.statistics.path),
+        (STATISTICS_GRAPH, derived.statistics.sample),
         *((item.graph, item.staged.path) for item in derived.graphs),
         *quarters,
     ]
@@ -82,14 +82,17 @@ def swap_derived(
     ``checked`` holds their shape reports (:func:`check_shapes`).
     """
     derived_from = tuple(quarter_graph(q.key) for q in inputs)
-    statistics = StagedDerived(
-        STATISTICS_GRAPH,
-        derived.statistics,
-        tuple(q.name for q in inputs),
-        "FAERS disproportionality statistics",
-    )
-    counts = []
-    for item in (statistics, *derived.graphs):
+    with steps.time("swap statistics"):
+        provenance = Provenance(
+            source="faers",
+            files=tuple(q.name for q in inputs),
+            checksum=derived.statistics.checksum,
+            loader=LOADER,
+            title="FAERS disproportionality statistics",
+            derived_from=derived_from,
+        )
+        count = _swap_statistics(store, derived.statistics, provenance, checked)
+    for item in derived.graphs:
         with steps.time(f"swap {_kind(item.graph)}"):
             provenance = Provenance(
                 source="faers",
@@ -99,24 +102,58 @@ def swap_derived(
                 title=item.title,
                 derived_from=derived_from,
             )
-            counts.append(
-                replace_staged(
-                    store,
-                    item.graph,
-                    item.staged.path,
-                    provenance,
-                    allow_empty=True,
-                    optimize=False,
-                    incremental=True,
-                    shapes=checked[item.graph],
-                )
+            replace_staged(
+                store,
+                item.graph,
+                item.staged.path,
+                provenance,
+                allow_empty=True,
+                optimize=False,
+                incremental=True,
+                shapes=checked[item.graph],
             )
     keys = {q.key for q in inputs}
     for info in store.graphs():
         key = quarter_of(dedup_graph, info.graph) or quarter_of(history_graph, info.graph)
         if key is not None and key not in keys:
             store.drop_graph(info.graph)
-    return counts[0]
+    return count
+
+
+def _swap_statistics(
+    store: GraphStore,
+    staged: StagedStatistics,
+    provenance: Provenance,
+    checked: dict[NamedNode, ShapeReport],
+) -> int:
+    """Patch or replace the statistics graph, then save the rows it was written from as the
+    state of the graph the store now records (:mod:`loaders.faers.statistics_patch`)."""
+    state = staged.state
+    if state is not None:
+        state.forget()  # until the store records the new graph, no saved state matches it
+    if staged.patch is not None and isinstance(store, PatchableStore):
+        patch = staged.patch
+        count = store.patch_graph(
+            STATISTICS_GRAPH, patch.removed, patch.added, provenance, triples=patch.triples
+        )
+    elif staged.whole is not None:
+        count = replace_staged(
+            store,
+            STATISTICS_GRAPH,
+            staged.whole.path,
+            provenance,
+            allow_empty=True,
+            optimize=False,
+            incremental=True,
+            shapes=checked[STATISTICS_GRAPH],
+        )
+    else:  # pragma: no cover - a patch is staged only for a store that takes one
+        raise TypeError(f"store {store.location} cannot be patched")
+    if state is not None:
+        info = next((i for i in store.graphs() if i.graph == STATISTICS_GRAPH), None)
+        if info is not None:
+            state.commit(info)
+    return count
 
 
 def quarter_of(make: Callable[[str], NamedNode], graph: NamedNode) -> str | None:
