@@ -220,7 +220,15 @@ class _Diff:
         self.removed_lines = self.added_lines = self.nodes = 0
 
     def texts(self, old: str, new: str) -> None:
-        """Record that a node's text went from ``old`` to ``new``."""
+        """Record that a node's text went from ``old`` to ``new`` ("": absent)."""
+        self.nodes += 1
+        self.sample.write(new)
+        if not old or not new:  # a node that came or went: no line is shared
+            self.removed.write(old)
+            self.added.write(new)
+            self.removed_lines += old.count("\n")
+            self.added_lines += new.count("\n")
+            return
         old_lines = old.splitlines(keepends=True)
         new_lines = new.splitlines(keepends=True)
         kept = set(old_lines) & set(new_lines)
@@ -228,7 +236,5 @@ class _Diff:
         come = [line for line in new_lines if line not in kept]
         self.removed.writelines(gone)
         self.added.writelines(come)
-        self.sample.write(new)
         self.removed_lines += len(gone)
         self.added_lines += len(come)
-        self.nodes += 1
