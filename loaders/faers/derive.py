@@ -232,6 +232,18 @@ class Deriver:
                 out.append(self._history(quarter.key, tables, pair_measures(tables)))
         return out
 
+    def changed(self) -> list[Path]:
+        """Case base directories added or dropped since the statistics were last computed.
+
+        The statistics graph's provenance lists the directories it was computed from, so a
+        quarter swapped in by a load that died before its statistics counts as changed at the
+        next load.
+        """
+        info = self.recorded.get(STATISTICS_GRAPH.value)
+        before = set(info.files) if info is not None else set()
+        now = {q.name for q in self.inputs}
+        return [self.cases.path(name) for name in sorted(before ^ now) if self.cases.has(name)]
+
     def touched(self, changed: Sequence[Path]) -> set[str]:
         """Quarters whose deduplication graph may change: sharing a caseid with the case
         base directories ``changed`` (quarters added, replaced or removed), or with none yet."""
@@ -279,11 +291,10 @@ class Deriver:
         return out
 
 
-def derive(deriver: Deriver, counted: tuple[str, ...], changed: Sequence[Path]) -> Derived:
+def derive(deriver: Deriver, counted: tuple[str, ...]) -> Derived:
     """Stage every derived graph; see the module docstring.
 
     :param counted: the role codes counted as exposure.
-    :param changed: case base directories of the quarters added, replaced or removed.
     """
     steps = deriver.steps
     with steps.time("entities"):
@@ -314,7 +325,7 @@ def derive(deriver: Deriver, counted: tuple[str, ...], changed: Sequence[Path]) 
         statistics = deriver.statistics(StatisticsRows(rows, indications, head))
         del tables, rows, indications
     with steps.time("dedup"):
-        graphs += deriver.dedup_graphs(deriver.touched(changed))
+        graphs += deriver.dedup_graphs(deriver.touched(deriver.changed()))
         counter = deriver.counter
         cases, superseded, deleted = (
             counter.cases(),

@@ -35,7 +35,6 @@ from loaders.faers.casestore import CaseStore, connect, quarter_dir_name
 from loaders.faers.derive import Derived, Deriver, QuarterInput, Steps, derive
 from loaders.faers.history import history_graph, inputs_name
 from loaders.faers.mapping import QuarterCounts, QuarterMapper
-from loaders.faers.signals import STATISTICS_GRAPH
 from loaders.faers.statistics_patch import StatisticsState
 from loaders.faers.statuses import dedup_graph
 from loaders.faers.summaries import quarter_notes, statistics_summary
@@ -179,20 +178,6 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _changed(
-    cases: CaseStore, inputs: list[QuarterInput], recorded: dict[str, GraphInfo]
-) -> list[Path]:
-    """Case base directories added or dropped since the statistics were last computed.
-
-    The statistics graph's provenance lists the directories it was computed from, so a quarter
-    swapped in by a load that died before its statistics counts as changed at the next load.
-    """
-    info = recorded.get(STATISTICS_GRAPH.value)
-    before = set(info.files) if info is not None else set()
-    now = {q.name for q in inputs}
-    return [cases.path(name) for name in sorted(before ^ now) if cases.has(name)]
-
-
 def _derive(
     store: GraphStore,
     cases: CaseStore,
@@ -210,7 +195,7 @@ def _derive(
     state = StatisticsState(cases.root / "statistics") if patchable else None
     deriver = Deriver(con, cases, inputs, recorded, workdir, stack, steps, state)
     with collector_paused():
-        return derive(deriver, counted, _changed(cases, inputs, recorded))
+        return derive(deriver, counted)
 
 
 def _collect(cases: CaseStore, inputs: list[QuarterInput]) -> None:
