@@ -43,6 +43,7 @@ class StagedGraph:
         self._raw = self._dir / "raw.nt"
         self._sink = self._raw.open("w", encoding="utf-8")
         self.path = self._dir / "graph.nt"
+        self._checksum: str | None = None
 
     def add(self, triple: Triple) -> None:
         """Append one triple."""
@@ -61,15 +62,15 @@ class StagedGraph:
         self._sink.close()
         sort_file(self._raw, self.path)
         self._raw.unlink()
+        self._checksum = None
         return self.path
 
     def checksum(self) -> str:
-        """``sha256:<hex>`` of the finished file."""
-        digest = hashlib.sha256()
-        with self.path.open("rb") as source:
-            while chunk := source.read(1 << 20):
-                digest.update(chunk)
-        return "sha256:" + digest.hexdigest()
+        """``sha256:<hex>`` of the finished file, read once (a quarter's file is gigabytes,
+        and the loader needs its checksum for the case base and again for the provenance)."""
+        if self._checksum is None:
+            self._checksum = file_checksum([self.path])
+        return self._checksum
 
     def __enter__(self) -> StagedGraph:
         return self
