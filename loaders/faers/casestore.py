@@ -125,16 +125,25 @@ def _write_lines(sink: IO[str], lines: Iterator[str]) -> None:
     sink.writelines(chunk)
 
 
+def sql_path(path: Path) -> str:
+    """``path`` as a quoted SQL string literal, for the file arguments DuckDB takes only
+    spliced into the statement (``read_parquet``, ``COPY … TO``).
+
+    >>> sql_path(Path("/tmp/o'brien.parquet"))
+    "'/tmp/o''brien.parquet'"
+    """
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 def tsv_to_parquet(
     con: duckdb.DuckDBPyConnection, tsv: Path, out: Path, columns: tuple[tuple[str, str], ...]
 ) -> None:
     """Convert a tab-separated file (no header, no quoting) to Parquet with typed ``columns``."""
     names = ", ".join(f"'{name}': '{kind}'" for name, kind in columns)
-    target = str(out).replace("'", "''")
     con.execute(  # only our own path and column names are spliced, quoted
         "COPY (SELECT * FROM read_csv(?, delim = '\t', header = false, quote = '', "  # noqa: S608
         f"escape = '', auto_detect = false, columns = {{{names}}})) "
-        f"TO '{target}' (FORMAT parquet)",
+        f"TO {sql_path(out)} (FORMAT parquet)",
         [str(tsv)],
     )
 

@@ -25,7 +25,7 @@ import duckdb
 import numpy as np
 import numpy.typing as npt
 
-from loaders.faers.casestore import TABLES
+from loaders.faers.casestore import TABLES, sql_path
 
 COUNTED = tuple(table for table in TABLES if table != "names")
 """The case base tables counting reads (``names`` is read by :mod:`loaders.faers.entities`;
@@ -75,10 +75,6 @@ class Statuses:
     """The current report of the case (for superseded reports)."""
 
 
-def _quote(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 class Counter:
     """SQL views over the case base directories of the loaded quarters.
 
@@ -89,7 +85,7 @@ class Counter:
     def __init__(self, con: duckdb.DuckDBPyConnection, folders: Sequence[Path]) -> None:
         self.con = con
         for table in COUNTED:
-            files = ", ".join(_quote(folder / f"{table}.parquet") for folder in folders)
+            files = ", ".join(sql_path(folder / f"{table}.parquet") for folder in folders)
             if folders:
                 source = f"read_parquet([{files}])"
             else:  # no quarter: empty views of the right shape

@@ -32,7 +32,7 @@ from kg.progress import Progress, no_progress
 from kg.staging import StagedGraph
 from kg.store import GraphInfo
 from loaders.faers import ebgm
-from loaders.faers.casestore import CaseStore
+from loaders.faers.casestore import CaseStore, sql_path
 from loaders.faers.counting import Counter, ReactionTables
 from loaders.faers.entities import ENTITY_GRAPH, entity_names, write_entities
 from loaders.faers.history import (
@@ -103,17 +103,21 @@ class StagedStatistics:
     """The statistics graph staged either whole or as a patch of what the store holds
     (:mod:`loaders.faers.statistics_patch`).
 
+    :param content: the whole graph, or the patch of the graph the store holds.
     :param checksum: of the rows it is written from (:meth:`StatisticsState.stage`).
-    :param sample: the file the shapes check: the whole graph, or the nodes a patch changes.
     :param state: where its rows wait to become the saved state once swapped (None: not kept,
         the store cannot be patched).
     """
 
-    whole: StagedGraph | None
-    patch: Patch | None
+    content: StagedGraph | Patch
     checksum: str
-    sample: Path
     state: StatisticsState | None
+
+    @property
+    def sample(self) -> Path:
+        """The file the shapes check: the whole graph, or the nodes a patch changes."""
+        content = self.content
+        return content.sample if isinstance(content, Patch) else content.path
 
 
 @dataclass
@@ -126,10 +130,6 @@ class Derived:
     cases: int
     superseded: int
     deleted: int
-
-
-def _quoted(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def shrink(tables: ReactionTables) -> Shrinkage:
@@ -195,11 +195,11 @@ class Deriver:
         if state is not None and info is not None and state.matches(info):
             folder = Path(self.stack.enter_context(tempfile.TemporaryDirectory(dir=self.workdir)))
             patch = state.patch(self.con, info.triples, folder)
-            return StagedStatistics(None, patch, checksum, patch.sample, state)
+            return StagedStatistics(patch, checksum, state)
         whole = self._stage()
         write_statistics(rows.pairs, rows.head, rows.indications, whole.write_lines)
         whole.finish()
-        return StagedStatistics(whole, None, checksum or whole.checksum(), whole.path, state)
+        return StagedStatistics(whole, checksum or whole.checksum(), state)
 
     def _history_inputs(self, key: str) -> tuple[str, ...]:
         return tuple(q.name for q in self.inputs if q.key <= key)
@@ -249,8 +249,8 @@ class Deriver:
         base directories ``changed`` (quarters added, replaced or removed), or with none yet."""
         keys = {q.key for q in self.inputs if dedup_graph(q.key).value not in self.recorded}
         if changed:
-            reports = ", ".join(_quoted(f / "reports.parquet") for f in changed)
-            deleted = ", ".join(_quoted(f / "deleted.parquet") for f in changed)
+            reports = ", ".join(sql_path(f / "reports.parquet") for f in changed)
+            deleted = ", ".join(sql_path(f / "deleted.parquet") for f in changed)
             rows = self.con.execute(
                 "SELECT DISTINCT quarter FROM all_reports WHERE caseid IN ("  # noqa: S608
                 f"SELECT caseid FROM read_parquet([{reports}]) "

@@ -35,7 +35,7 @@ from pyoxigraph import NamedNode
 from kg.iris import graph_iri
 from kg.namespaces import PREFIXES, RDF
 from loaders.faers import terms
-from loaders.faers.casestore import tsv_to_parquet
+from loaders.faers.casestore import sql_path, tsv_to_parquet
 from loaders.faers.counting import ReactionTables
 from loaders.faers.screening import PairMeasures, screened
 
@@ -139,7 +139,7 @@ def first_signal_quarters(
     """For each pair of ``tables``, the first quarter whose saved table flags it, or None."""
     if not saved:
         return [None] * len(tables)
-    files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in saved)
+    files = ", ".join(sql_path(p) for p in saved)
     rows = con.execute(
         f"SELECT drug, term, min(quarter) FROM read_parquet([{files}]) GROUP BY drug, term"  # noqa: S608
     ).fetchall()

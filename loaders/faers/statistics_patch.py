@@ -32,6 +32,7 @@ import duckdb
 
 from kg.staging import sort_file
 from kg.store import GraphInfo
+from loaders.faers.casestore import sql_path
 from loaders.faers.counting import IndicationCounts
 from loaders.faers.signals import PairRows, indication_text, pair_text
 
@@ -80,10 +81,6 @@ class Patch:
     changed_nodes: int
 
 
-def _quoted(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def _copy(con: duckdb.DuckDBPyConnection, row: object, types: dict[str, str], out: Path) -> None:
     """Write the numpy columns of ``row`` (named as in ``types``) as Parquet at ``out``, typed
     (a column of None alone has no type of its own) and sorted by drug and term."""
@@ -92,7 +89,7 @@ def _copy(con: duckdb.DuckDBPyConnection, row: object, types: dict[str, str], ou
     try:
         con.execute(
             f"COPY (SELECT {typed} FROM rows_to_write ORDER BY drug, term) "  # noqa: S608
-            f"TO {_quoted(out)} (FORMAT parquet)"
+            f"TO {sql_path(out)} (FORMAT parquet)"
         )
     finally:
         con.unregister("rows_to_write")
@@ -202,8 +199,8 @@ def _changed_rows(
     picked = ", ".join([*(f'o."{c}"' for c in names), *(f'n."{c}"' for c in names)])
     differ = " OR ".join(f'o."{c}" IS DISTINCT FROM n."{c}"' for c in names[2:])
     result = con.execute(
-        f"SELECT {picked} FROM read_parquet({_quoted(old)}) o "  # noqa: S608 - own paths, columns
-        f"FULL OUTER JOIN read_parquet({_quoted(new)}) n ON o.drug = n.drug AND o.term = n.term "
+        f"SELECT {picked} FROM read_parquet({sql_path(old)}) o "  # noqa: S608 - own paths, columns
+        f"FULL OUTER JOIN read_parquet({sql_path(new)}) n ON o.drug = n.drug AND o.term = n.term "
         f"WHERE o.drug IS NULL OR n.drug IS NULL OR {differ}"
     )
     width = len(names)

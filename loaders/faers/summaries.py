@@ -8,6 +8,7 @@ from kg.store import LoadSummary
 from loaders.faers.derive import Derived, Steps
 from loaders.faers.mapping import QuarterCounts
 from loaders.faers.signals import STATISTICS_GRAPH
+from loaders.faers.statistics_patch import Patch
 from loaders.faers.tables import TABLES, QuarterFiles, Rejects
 
 
@@ -38,8 +39,8 @@ def totals_notes(derived: Derived) -> tuple[str, str]:
 
 def _written(derived: Derived) -> str:
     """How the statistics graph was written: patched (ADR 0010) or whole."""
-    patch = derived.statistics.patch
-    if patch is None:
+    patch = derived.statistics.content
+    if not isinstance(patch, Patch):
         return "statistics graph written whole"
     return (
         f"statistics graph patched: {patch.changed_nodes} nodes changed, "

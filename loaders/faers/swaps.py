@@ -23,6 +23,7 @@ from kg.store import GraphStore, PatchableStore, Provenance
 from loaders.faers.derive import Derived, QuarterInput, StagedStatistics, Steps
 from loaders.faers.history import history_graph
 from loaders.faers.signals import STATISTICS_GRAPH
+from loaders.faers.statistics_patch import Patch
 from loaders.faers.statuses import dedup_graph
 
 LOADER = "loaders.faers 0.1.0"
@@ -102,22 +103,33 @@ def swap_derived(
                 title=item.title,
                 derived_from=derived_from,
             )
-            replace_staged(
-                store,
-                item.graph,
-                item.staged.path,
-                provenance,
-                allow_empty=True,
-                optimize=False,
-                incremental=True,
-                shapes=checked[item.graph],
-            )
+            _replace(store, item.graph, item.staged.path, provenance, checked)
     keys = {q.key for q in inputs}
     for info in store.graphs():
         key = quarter_of(dedup_graph, info.graph) or quarter_of(history_graph, info.graph)
         if key is not None and key not in keys:
             store.drop_graph(info.graph)
     return count
+
+
+def _replace(
+    store: GraphStore,
+    graph: NamedNode,
+    staged: Path,
+    provenance: Provenance,
+    checked: dict[NamedNode, ShapeReport],
+) -> int:
+    """Replace a derived graph with its staged file, incrementally where the store can."""
+    return replace_staged(
+        store,
+        graph,
+        staged,
+        provenance,
+        allow_empty=True,
+        optimize=False,
+        incremental=True,
+        shapes=checked[graph],
+    )
 
 
 def _swap_statistics(
@@ -128,24 +140,14 @@ def _swap_statistics(
 ) -> int:
     """Patch or replace the statistics graph, then save the rows it was written from as the
     state of the graph the store now records (:mod:`loaders.faers.statistics_patch`)."""
-    state = staged.state
+    state, content = staged.state, staged.content
     if state is not None:
         state.forget()  # until the store records the new graph, no saved state matches it
-    if staged.patch is not None and isinstance(store, PatchableStore):
-        patch = staged.patch
+    if not isinstance(content, Patch):
+        count = _replace(store, STATISTICS_GRAPH, content.path, provenance, checked)
+    elif isinstance(store, PatchableStore):
         count = store.patch_graph(
-            STATISTICS_GRAPH, patch.removed, patch.added, provenance, triples=patch.triples
-        )
-    elif staged.whole is not None:
-        count = replace_staged(
-            store,
-            STATISTICS_GRAPH,
-            staged.whole.path,
-            provenance,
-            allow_empty=True,
-            optimize=False,
-            incremental=True,
-            shapes=checked[STATISTICS_GRAPH],
+            STATISTICS_GRAPH, content.removed, content.added, provenance, triples=content.triples
         )
     else:  # pragma: no cover - a patch is staged only for a store that takes one
         raise TypeError(f"store {store.location} cannot be patched")
